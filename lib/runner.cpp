@@ -1,0 +1,467 @@
+#include "runner.hpp"
+
+#include "runner_child.hpp"
+#include "runner_reaper.hpp"
+#include "runner_workdir.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/read.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <cstdlib>
+#include <string_view>
+#include <system_error>
+
+namespace pyfun::core {
+namespace {
+
+namespace net = boost::asio;
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+using namespace boost::asio::experimental::awaitable_operators;
+using steady = std::chrono::steady_clock;
+using std::chrono::milliseconds;
+
+constexpr auto nothrow = net::as_tuple(net::use_awaitable);
+
+// Runs main.py as `python3 main.py` would, with three differences a learner does not notice:
+// - tracebacks drop the bootstrap's own frame (`<string>`), so they start at `File "main.py"` and a
+//   SyntaxError prints exactly as it would for the script. The trimmed traceback must go onto the
+//   exception itself: the default hook prints value.__traceback__ and ignores its third argument;
+// - a MemoryError ends the process with exit code 90 once its traceback is out. The try/finally makes that
+//   hold even when printing runs out of memory too. A program could fake code 90 with sys.exit(90), but
+//   only to earn itself a memory_limit verdict;
+// - SIGXFSZ is back to its default (Python ignores it), so RLIMIT_FSIZE ends the process with a signal
+//   the supervisor sees, rather than an OSError it would have to parse out of stderr.
+// __main__ is a fresh module object whose dict holds __name__, __file__ and __builtins__ (plus the usual
+// None-valued module attributes), so `import __main__` and dataclasses see the program, not the bootstrap.
+constexpr char const* bootstrap = R"PY(import sys, _signal
+from os import _exit
+_signal.signal(_signal.SIGXFSZ, _signal.SIG_DFL)
+sys.argv = ['main.py']
+def _hook(kind, value, tb, show=sys.excepthook):
+    try:
+        while tb is not None and tb.tb_frame.f_code.co_filename == '<string>':
+            tb = tb.tb_next
+        show(kind, value.with_traceback(tb), tb)
+    finally:
+        if issubclass(kind, MemoryError):
+            for stream in (sys.stdout, sys.stderr):
+                try:
+                    stream.flush()
+                except BaseException:
+                    pass
+            _exit(90)
+sys.excepthook = _hook
+with open('main.py', 'rb') as source:
+    code = compile(source.read(), 'main.py', 'exec', dont_inherit=True)
+main = type(sys)('__main__')
+main.__file__ = 'main.py'
+main.__builtins__ = __builtins__
+sys.modules['__main__'] = main
+exec(code, main.__dict__)
+)PY";
+constexpr int memory_error_exit = 90;  // must match _exit(90) above
+
+constexpr auto drain_deadline = 200ms;  // an escaped descendant may hold the pipes open
+constexpr auto reap_pause = 5ms;        // between reap rounds, while SIGKILLed processes die
+constexpr int reap_rounds = 100;        // a fork loop may still be spawning while we kill
+constexpr int status_attempts = 200;    // wait4 polls if the pidfd wait ended early (cancellation)
+
+std::vector<std::string> sandbox_environment(std::string const& workdir)
+{
+    return {"PATH=/usr/bin:/bin", "LANG=C.UTF-8", "LC_ALL=C.UTF-8", "HOME=" + workdir, "TMPDIR=" + workdir};
+}
+
+detail::child_request make_request(fs::path const& interpreter, fs::path const& workdir,
+                                   run_limits const& limits, bool drop_privileges)
+{
+    detail::child_request request;
+    request.interpreter = interpreter.string();
+    request.arguments = {"-I", "-S", "-B", "-X", "utf8", "-c", bootstrap};
+    request.environment = sandbox_environment(workdir.string());
+    request.workdir = workdir.string();
+    request.limits = limits;
+    request.drop_privileges = drop_privileges;
+    return request;
+}
+
+std::string system_text(std::string_view what, int error_number)
+{
+    return std::string{what} + ": " + std::system_category().message(error_number);
+}
+
+// glibc 2.36's <sys/pidfd.h> lacks extern "C" for C++; the raw syscall is the same thing.
+detail::unique_fd open_pidfd(pid_t pid)
+{
+    return detail::unique_fd{static_cast<int>(::syscall(SYS_pidfd_open, pid, 0))};
+}
+
+milliseconds to_milliseconds(timeval const& t)
+{
+    return milliseconds{t.tv_sec * 1000 + t.tv_usec / 1000};
+}
+
+net::awaitable<void> pause_for(steady::duration how_long)
+{
+    net::steady_timer timer{co_await net::this_coro::executor, how_long};
+    co_await timer.async_wait(nothrow);
+}
+
+// Descendants that left the process group (setsid, setpgrp) were re-parented to us, the subreaper. Killing
+// them takes a few rounds: a dying parent hands its own children to us only as it dies.
+net::awaitable<void> reap_orphans()
+{
+    for (int round = 0; round < reap_rounds; ++round) {
+        if (detail::reap_orphans_once() == 0)
+            co_return;
+        co_await pause_for(reap_pause);
+    }
+}
+
+struct run_flags {
+    bool wall_hit = false;
+    bool output_hit = false;
+};
+
+// The verdict: our own flags first, then the wait status and rusage. Never the program's output.
+run_status classify(run_flags flags, int exit_code, int signal, milliseconds cpu_time,
+                    run_limits const& limits)
+{
+    if (flags.wall_hit)
+        return run_status::wall_limit;
+    if (flags.output_hit || signal == SIGXFSZ)
+        return run_status::output_limit;
+    // The hard CPU limit sends SIGKILL to a program that ignores SIGXCPU; we send SIGKILL only with a flag.
+    if (signal == SIGXCPU || (signal == SIGKILL && cpu_time >= limits.cpu))
+        return run_status::cpu_limit;
+    if (exit_code == memory_error_exit)
+        return run_status::memory_limit;
+    return run_status::exited;
+}
+
+// One started child and everything that watches it: pidfd, pipes, wall timer, flags. It lives in run()'s
+// frame and run() awaits all its coroutines, so `this` outlives them.
+class supervised_child {
+public:
+    supervised_child(net::any_io_executor const& executor, detail::child_process child,
+                     detail::unique_fd pidfd, run_limits const& limits, steady::time_point started)
+        : pid_{child.pid},
+          pidfd_{executor, pidfd.release()},
+          stdout_{executor, child.stdout_read.release()},
+          stderr_{executor, child.stderr_read.release()},
+          exec_status_{executor, child.exec_status_read.release()},
+          wall_timer_{executor, started + limits.wall},
+          drain_timer_{executor},
+          output_cap_{limits.output_bytes},
+          started_{started},
+          ended_{started}
+    {
+    }
+
+    supervised_child(supervised_child const&) = delete;
+    supervised_child& operator=(supervised_child const&) = delete;
+
+    // Only if run() itself is destroyed half-way (its io_context went away): no program outlives us.
+    ~supervised_child()
+    {
+        if (finished_)
+            return;
+        kill_group();
+        detail::remove_live_run(pid_);  // a later reap round collects the zombie
+    }
+
+    // Empty once execve succeeded (the pipe closed), else what went wrong in the child's setup.
+    net::awaitable<std::string> wait_for_exec(detail::child_request const& request)
+    {
+        detail::exec_failure failure;
+        auto const [ec, n] =
+            co_await net::async_read(exec_status_, net::buffer(&failure, sizeof failure), nothrow);
+        boost::system::error_code ignored;
+        exec_status_.close(ignored);
+        if (n == 0 && ec == net::error::eof)
+            co_return std::string{};
+        if (n == sizeof failure)
+            co_return detail::describe(failure, request);
+        co_return "reading the exec-status pipe: " + ec.message();
+    }
+
+    // Until the child ended, every descendant is gone and both pipes are drained (or the drain deadline hit).
+    net::awaitable<void> supervise()
+    {
+        co_await (watch_exit() && read_capped(stdout_, stdout_bytes_) && read_capped(stderr_, stderr_bytes_));
+    }
+
+    // For a child whose setup failed: make sure it is dead, then collect it like any other.
+    net::awaitable<void> abandon()
+    {
+        kill_group();
+        co_await pidfd_.async_wait(net::posix::descriptor_base::wait_read, nothrow);
+        co_await finish();
+    }
+
+    run_result result(run_limits const& limits) &&
+    {
+        run_result r;
+        r.stdout_bytes = std::move(stdout_bytes_);
+        r.stderr_bytes = std::move(stderr_bytes_);
+        r.wall_time = std::chrono::duration_cast<milliseconds>(ended_ - started_);
+        if (!collected_ || cancelled_) {
+            r.error = cancelled_ ? "the run was cancelled" : error_;
+            return r;  // sandbox_error
+        }
+        r.cpu_time = to_milliseconds(usage_.ru_utime) + to_milliseconds(usage_.ru_stime);
+        r.max_rss_kb = usage_.ru_maxrss;
+        if (WIFEXITED(wait_status_))
+            r.exit_code = WEXITSTATUS(wait_status_);
+        if (WIFSIGNALED(wait_status_))
+            r.signal = WTERMSIG(wait_status_);
+        r.status = classify(flags_, r.exit_code, r.signal, r.cpu_time, limits);
+        return r;
+    }
+
+private:
+    // The main child ends, or the wall timer fires first and we end it.
+    net::awaitable<void> watch_exit()
+    {
+        co_await net::this_coro::throw_if_cancelled(false);  // cleanup must run even if run() is cancelled
+        auto const first = co_await (pidfd_.async_wait(net::posix::descriptor_base::wait_read, nothrow) ||
+                                     wall_timer_.async_wait(nothrow));
+        bool const exited = first.index() == 0 && !std::get<0>(std::get<0>(first));
+        flags_.wall_hit = first.index() == 1 && !std::get<0>(std::get<1>(first));
+        cancelled_ = !exited && !flags_.wall_hit;  // run() was cancelled: stop the program now
+        if (!exited) {
+            kill_group();
+            co_await pidfd_.async_wait(net::posix::descriptor_base::wait_read, nothrow);
+        }
+        co_await finish();
+        co_await drain();
+    }
+
+    // Keeps at most output_cap_ bytes; one byte more ends the run.
+    net::awaitable<void> read_capped(net::posix::stream_descriptor& stream, std::string& sink)
+    {
+        co_await net::this_coro::throw_if_cancelled(false);
+        std::array<char, 16 * 1024> chunk;
+        for (;;) {
+            auto const [ec, n] = co_await stream.async_read_some(net::buffer(chunk), nothrow);
+            auto const room = output_cap_ - sink.size();
+            sink.append(chunk.data(), std::min(n, room));
+            if (n > room) {
+                flags_.output_hit = true;
+                kill_group();
+                break;
+            }
+            if (ec)
+                break;  // eof: every writer is gone; operation_aborted: the drain deadline passed
+        }
+        boost::system::error_code ignored;
+        stream.close(ignored);  // a writer that is still alive gets EPIPE rather than blocking
+        if (--open_readers_ == 0)
+            drain_timer_.cancel();
+    }
+
+    // The main child has ended (its pidfd is readable): collect it, then everything it left behind.
+    net::awaitable<void> finish()
+    {
+        ended_ = steady::now();
+        kill_group();  // leftovers of its group; the unreaped zombie keeps the group id from being reused
+        co_await collect_status();
+        detail::remove_live_run(pid_);
+        co_await reap_orphans();
+        finished_ = true;
+    }
+
+    // After the pidfd turned readable wait4 does not block. If the wait ended early (cancellation),
+    // poll briefly: the child has been sent SIGKILL by then.
+    net::awaitable<void> collect_status()
+    {
+        for (int attempt = 0; attempt < status_attempts; ++attempt) {
+            pid_t const reaped = ::wait4(pid_, &wait_status_, WNOHANG, &usage_);
+            if (reaped == pid_) {
+                collected_ = true;
+                co_return;
+            }
+            if (reaped < 0 && errno != EINTR) {
+                // Someone else reaped it: a waitpid(-1) elsewhere, or SIGCHLD set to SIG_IGN.
+                error_ = system_text("wait4", errno);
+                co_return;
+            }
+            kill_group();
+            co_await pause_for(reap_pause);
+        }
+        error_ = "the child did not end after SIGKILL";
+    }
+
+    // Lets the readers take what is left in the pipes, but not for long.
+    net::awaitable<void> drain()
+    {
+        if (open_readers_ == 0)
+            co_return;
+        drain_timer_.expires_after(drain_deadline);
+        co_await drain_timer_.async_wait(nothrow);  // ends early when the last reader finishes
+        boost::system::error_code ignored;
+        stdout_.cancel(ignored);
+        stderr_.cancel(ignored);
+    }
+
+    // Once the main child is reaped its pid may be reused, so the group is off limits from then on.
+    void kill_group() const noexcept
+    {
+        if (collected_)
+            return;
+        ::kill(-pid_, SIGKILL);
+        ::kill(pid_, SIGKILL);  // in case it had not reached setsid() yet
+    }
+
+    pid_t pid_;
+    net::posix::stream_descriptor pidfd_;
+    net::posix::stream_descriptor stdout_;
+    net::posix::stream_descriptor stderr_;
+    net::posix::stream_descriptor exec_status_;
+    net::steady_timer wall_timer_;
+    net::steady_timer drain_timer_;
+    std::size_t output_cap_;
+    steady::time_point started_;
+    steady::time_point ended_;
+    run_flags flags_;
+    bool cancelled_ = false;
+    bool collected_ = false;
+    bool finished_ = false;
+    int open_readers_ = 2;
+    int wait_status_ = 0;
+    rusage usage_{};
+    std::string stdout_bytes_;
+    std::string stderr_bytes_;
+    std::string error_;
+};
+
+// The child exists but cannot be watched: kill it and let the reaper collect it as an orphan.
+net::awaitable<void> discard_child(pid_t pid)
+{
+    ::kill(-pid, SIGKILL);
+    ::kill(pid, SIGKILL);
+    detail::remove_live_run(pid);
+    co_await reap_orphans();
+}
+
+bool is_executable_file(fs::path const& path)
+{
+    std::error_code ec;
+    return fs::is_regular_file(path, ec) && ::access(path.c_str(), X_OK) == 0;
+}
+
+// pyenv and similar tools put shell-script shims first on PATH. They are slow and need an environment the
+// sandbox does not give, so only real binaries qualify.
+bool is_script(fs::path const& path)
+{
+    detail::unique_fd const fd{::open(path.c_str(), O_RDONLY | O_CLOEXEC)};
+    std::array<char, 2> start{};
+    return fd && ::read(fd.get(), start.data(), start.size()) == 2 && start[0] == '#' && start[1] == '!';
+}
+
+std::optional<fs::path> canonical_path(fs::path const& path)
+{
+    std::error_code ec;
+    auto resolved = fs::canonical(path, ec);
+    if (ec)
+        return std::nullopt;
+    return resolved;
+}
+
+}  // namespace
+
+std::optional<fs::path> find_interpreter()
+{
+    if (char const* configured = std::getenv("PYFUN_PYTHON"); configured != nullptr && *configured != '\0') {
+        fs::path const path{configured};
+        if (!path.is_absolute() || !is_executable_file(path))
+            return std::nullopt;
+        return canonical_path(path);
+    }
+    char const* search_path = std::getenv("PATH");
+    if (search_path == nullptr)
+        return std::nullopt;
+    std::string_view rest{search_path};
+    while (!rest.empty()) {
+        auto const colon = rest.find(':');
+        auto const dir = rest.substr(0, colon);
+        rest.remove_prefix(colon == std::string_view::npos ? rest.size() : colon + 1);
+        if (dir.empty() || dir.front() != '/')
+            continue;  // relative entries depend on the current folder
+        auto const candidate = fs::path{dir} / "python3";
+        if (is_executable_file(candidate) && !is_script(candidate))
+            return canonical_path(candidate);
+    }
+    return std::nullopt;
+}
+
+void prepare_supervisor_process()
+{
+    if (::prctl(PR_SET_DUMPABLE, 0UL, 0UL, 0UL, 0UL) != 0)
+        throw std::system_error{errno, std::system_category(), "prctl(PR_SET_DUMPABLE)"};
+    if (::prctl(PR_SET_CHILD_SUBREAPER, 1UL, 0UL, 0UL, 0UL) != 0)
+        throw std::system_error{errno, std::system_category(), "prctl(PR_SET_CHILD_SUBREAPER)"};
+    // A reader that went away must come back as EPIPE on a write, not end the whole server.
+    ::signal(SIGPIPE, SIG_IGN);
+}
+
+runner::runner(runner_options options) : options_{std::move(options)} {}
+
+net::awaitable<run_result> runner::run(std::string program, std::vector<input_file> files, run_limits limits)
+{
+    // Cancelling run() stops the program at once, but the cleanup (kill, reap, remove the folder) still runs
+    // to the end: the waits below see operation_aborted instead of throwing.
+    co_await net::this_coro::throw_if_cancelled(false);
+    run_result failed;  // status sandbox_error until a child was supervised
+
+    bool const as_nobody = ::geteuid() == 0;
+    auto const root = detail::work_root(options_.work_root);
+    auto folder = detail::work_folder::create(root, program, files, as_nobody);
+    if (!folder) {
+        failed.error = folder.error();
+        co_return failed;
+    }
+    auto const request = make_request(options_.interpreter, folder->path(), limits, as_nobody);
+
+    auto const started = steady::now();
+    auto child = detail::spawn_child(request);
+    if (!child) {
+        failed.error = child.error();
+        co_return failed;
+    }
+    auto pidfd = open_pidfd(child->pid);
+    if (!pidfd) {
+        failed.error = system_text("pidfd_open", errno);
+        co_await discard_child(child->pid);
+        co_return failed;
+    }
+
+    auto const executor = co_await net::this_coro::executor;
+    supervised_child watched{executor, std::move(*child), std::move(pidfd), limits, started};
+    auto const setup_error = co_await watched.wait_for_exec(request);
+    if (!setup_error.empty()) {
+        co_await watched.abandon();
+        failed.error = setup_error;
+        co_return failed;
+    }
+    co_await watched.supervise();
+    co_return std::move(watched).result(limits);
+}
+
+}  // namespace pyfun::core

@@ -1,0 +1,84 @@
+#pragma once
+// Runs one Python program in a fresh sandboxed child process and reports how it ended.
+// Portable layers only (they hold inside AWS Lambda too): rlimits, empty environment, private work folder,
+// own session, wall timer, output caps, kill and reap of every descendant. The loop never blocks: the
+// child's exit is awaited through a pidfd and its pipes through stream descriptors.
+
+#include <boost/asio/awaitable.hpp>
+
+#include <chrono>
+#include <cstddef>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace pyfun::core {
+
+struct run_limits {
+    std::chrono::milliseconds cpu{2000};    // RLIMIT_CPU (soft; hard one second later)
+    std::chrono::milliseconds wall{5000};   // supervisor's timer
+    std::size_t memory_bytes = 256u << 20;  // RLIMIT_AS
+    std::size_t output_bytes = 64u << 10;   // cap for stdout and for stderr, each
+    std::size_t file_bytes = 1u << 20;      // RLIMIT_FSIZE
+    unsigned open_files = 64;               // RLIMIT_NOFILE
+};
+
+enum class run_status {
+    exited,        // ended by itself: see exit_code / signal
+    cpu_limit,     // CPU rlimit reached
+    wall_limit,    // the supervisor's wall timer fired
+    memory_limit,  // an allocation failed at the address-space limit
+    output_limit,  // stdout or stderr cap exceeded, or the file-size limit hit
+    sandbox_error, // our fault: the run could not be set up or supervised
+};
+
+struct run_result {
+    run_status status = run_status::sandbox_error;
+    int exit_code = -1;  // valid when the process exited normally
+    int signal = 0;      // non-zero when a signal ended it
+    std::string stdout_bytes;
+    std::string stderr_bytes;
+    std::chrono::milliseconds wall_time{0};
+    std::chrono::milliseconds cpu_time{0};  // user + system, from rusage
+    long max_rss_kb = 0;
+    std::string error;  // what went wrong when status is sandbox_error (for logs, never shown to learners)
+};
+
+struct input_file {
+    std::string name;  // plain file name inside the work folder
+    std::string content;
+};
+
+struct runner_options {
+    std::filesystem::path interpreter;  // absolute path to python3
+    std::filesystem::path work_root;    // parent of the per-run work folders; empty: $TMPDIR or /tmp
+};
+
+// Finds python3 once at start-up: $PYFUN_PYTHON if set, else the first python3 on $PATH, as an absolute,
+// canonical path. Returns nullopt when there is none that can be executed.
+std::optional<std::filesystem::path> find_interpreter();
+
+// Process-wide settings the runner relies on; call once from main() (and from tests) before any run:
+// the process becomes non-dumpable (learner code cannot read its /proc/<pid>/environ or memory) and a child
+// subreaper (descendants that escape their process group are re-parented to us and can be reaped).
+void prepare_supervisor_process();
+
+class runner {
+public:
+    explicit runner(runner_options options);
+
+    // Runs `program` (Python source, stored as main.py in a fresh work folder beside `files`) as
+    // `<interpreter> -I -S -B -X utf8` with stdin from /dev/null. Never throws for anything the program
+    // does; sandbox_error when the run could not be set up. The work folder is gone when this returns.
+    boost::asio::awaitable<run_result> run(std::string program, std::vector<input_file> files,
+                                           run_limits limits);
+
+    std::filesystem::path const& interpreter() const { return options_.interpreter; }
+
+private:
+    runner_options options_;
+};
+
+}  // namespace pyfun::core

@@ -1,0 +1,69 @@
+#pragma once
+// Internal to the runner: starts the sandboxed child (fork, async-signal-safe setup, execve) and owns the
+// parent's ends of its pipes. Setup failures in the child come back through the exec-status pipe.
+
+#include "runner.hpp"
+
+#include <boost/system/result.hpp>
+
+#include <sys/types.h>
+
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace pyfun::core::detail {
+
+// The identity (nobody / nogroup) the child takes when the supervisor runs as root.
+inline constexpr unsigned sandbox_id = 65534;
+
+// Owns one file descriptor and closes it on destruction.
+class unique_fd {
+public:
+    unique_fd() = default;
+    explicit unique_fd(int fd) noexcept : fd_{fd} {}
+    unique_fd(unique_fd&& other) noexcept : fd_{other.release()} {}
+    unique_fd& operator=(unique_fd&& other) noexcept;
+    unique_fd(unique_fd const&) = delete;
+    unique_fd& operator=(unique_fd const&) = delete;
+    ~unique_fd() { reset(); }
+
+    int get() const noexcept { return fd_; }
+    int release() noexcept { return std::exchange(fd_, -1); }
+    void reset(int fd = -1) noexcept;
+    explicit operator bool() const noexcept { return fd_ >= 0; }
+
+private:
+    int fd_ = -1;
+};
+
+struct child_request {
+    std::string interpreter;               // absolute path; also argv[0]
+    std::vector<std::string> arguments;    // argv[1..]
+    std::vector<std::string> environment;  // the whole environment, "NAME=value"
+    std::string workdir;
+    run_limits limits;
+    bool drop_privileges = false;  // we are root: become nobody/nogroup before execve
+};
+
+struct child_process {
+    pid_t pid = -1;
+    unique_fd stdout_read;
+    unique_fd stderr_read;
+    unique_fd exec_status_read;  // EOF once execve succeeded, else one exec_failure record
+};
+
+// What the child writes to the exec-status pipe when a setup step fails, before _exit(127).
+struct exec_failure {
+    int step = 0;
+    int error_number = 0;
+};
+
+// Forks and sets up the child. On success the pid is already in the live-run registry
+// (runner_reaper.hpp); the caller removes it once it has collected the exit status.
+boost::system::result<child_process, std::string> spawn_child(child_request const& request);
+
+// "execve(/usr/bin/python3): No such file or directory" and the like, for sandbox_error texts.
+std::string describe(exec_failure const& failure, child_request const& request);
+
+}  // namespace pyfun::core::detail
