@@ -423,6 +423,16 @@ void prepare_supervisor_process()
 
 runner::runner(runner_options options) : options_{std::move(options)} {}
 
+std::vector<std::string> runner::sandbox_layers() const
+{
+    std::vector<std::string> layers{"rlimits",     "empty_environment", "private_workdir", "own_session",
+                                    "wall_timer",  "output_caps",       "subreaper",       "non_dumpable",
+                                    "no_new_privs"};
+    if (::geteuid() == 0)
+        layers.emplace_back("uid_drop");
+    return layers;
+}
+
 net::awaitable<run_result> runner::run(std::string program, std::vector<input_file> files, run_limits limits)
 {
     // Cancelling run() stops the program at once, but the cleanup (kill, reap, remove the folder) still runs

@@ -23,6 +23,7 @@ struct run_limits {
     std::size_t output_bytes = 64u << 10;   // cap for stdout and for stderr, each
     std::size_t file_bytes = 1u << 20;      // RLIMIT_FSIZE
     unsigned open_files = 64;               // RLIMIT_NOFILE
+    unsigned processes = 256;               // RLIMIT_NPROC of the sandbox uid (all runs together), when we are root
 };
 
 enum class run_status {
@@ -76,6 +77,9 @@ public:
                                            run_limits limits);
 
     std::filesystem::path const& interpreter() const { return options_.interpreter; }
+
+    // The isolation layers every run gets here, for logs and /healthz ("rlimits", "uid_drop", ...).
+    std::vector<std::string> sandbox_layers() const;
 
 private:
     runner_options options_;

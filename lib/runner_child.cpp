@@ -53,7 +53,7 @@ struct child_plan {
     int stdout_fd = -1;
     int stderr_fd = -1;
     int status_fd = -1;
-    std::array<limit_setting, 5> limits{};
+    std::array<limit_setting, 6> limits{};
     bool drop_privileges = false;
     pid_t parent = 0;
 };
@@ -197,7 +197,18 @@ limit_setting make_limit(rlimit_resource resource, rlim_t soft, rlim_t hard)
     return {resource, rlimit{soft, hard}};
 }
 
-std::array<limit_setting, 5> plan_limits(run_limits const& limits)
+// RLIMIT_NPROC counts every process and thread of the real uid. It is set only for runs that drop to the
+// sandbox uid, where that count is the runs' own; under the server's uid it would count the server too.
+limit_setting process_limit(run_limits const& limits, bool drop_privileges)
+{
+    rlimit current{};
+    ::getrlimit(RLIMIT_NPROC, &current);
+    if (!drop_privileges)
+        return {RLIMIT_NPROC, current};
+    return make_limit(RLIMIT_NPROC, limits.processes, limits.processes);
+}
+
+std::array<limit_setting, 6> plan_limits(run_limits const& limits, bool drop_privileges)
 {
     // RLIMIT_CPU counts whole seconds: round up, at least one. The hard limit (SIGKILL) backs up the
     // soft one (SIGXCPU) for programs that ignore SIGXCPU.
@@ -209,6 +220,7 @@ std::array<limit_setting, 5> plan_limits(run_limits const& limits)
         make_limit(RLIMIT_FSIZE, limits.file_bytes, limits.file_bytes),
         make_limit(RLIMIT_NOFILE, limits.open_files, limits.open_files),
         make_limit(RLIMIT_CORE, 0, 0),
+        process_limit(limits, drop_privileges),
     }};
 }
 
@@ -280,7 +292,7 @@ boost::system::result<child_process, std::string> spawn_child(child_request cons
     plan.stdout_fd = out.write.get();
     plan.stderr_fd = err.write.get();
     plan.status_fd = status.write.get();
-    plan.limits = plan_limits(request.limits);
+    plan.limits = plan_limits(request.limits, request.drop_privileges);
     plan.drop_privileges = request.drop_privileges;
     plan.parent = ::getpid();
 

@@ -1,0 +1,155 @@
+// pyfun-server: the lesson API over HTTPS (or plain HTTP) on any Linux host.
+
+#include "service/option_table.hpp"
+#include "service/options.hpp"
+#include "service/server.hpp"
+#include "service/tls_context.hpp"
+
+#include "lib/api.hpp"
+#include "lib/runner.hpp"
+#include "lib/source_spec.hpp"
+#include "lib/verifier.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/json/array.hpp>
+
+#include <cstdlib>
+#include <exception>
+#include <iostream>
+#include <optional>
+
+namespace net = boost::asio;
+namespace json = boost::json;
+
+namespace {
+
+constexpr std::string_view summary =
+    "Serves fill-in-the-blank Python lessons: the lesson API for the frontend, and learner programs judged in a\n"
+    "sandbox. With no certificate it generates a self-signed one at start-up.";
+
+std::vector<pyfun::service::option_spec> all_option_specs()
+{
+    auto specs = pyfun::service::server_option_specs();
+    specs.push_back({"--lessons", "PYFUN_LESSONS", "SOURCE", "lesson source: dir:<path>", "the bundled lessons"});
+    specs.push_back({"--compat", "PYFUN_COMPAT", "MODE",
+                     "pyfun-v2: every response body is the base64 text of its JSON (the deployed frontend)", "none"});
+    specs.push_back({"--cors-origin", "PYFUN_CORS_ORIGIN", "ORIGIN", "Access-Control-Allow-Origin on every answer", "*"});
+    specs.push_back({"--python", "PYFUN_PYTHON", "PATH", "absolute path of the Python interpreter for learner code",
+                     "python3 on PATH"});
+    return specs;
+}
+
+struct core_settings {
+    std::string lessons;
+    bool compat_base64 = false;
+    std::string cors_origin = "*";
+};
+
+std::optional<core_settings> read_core_settings(pyfun::service::option_values const& values)
+{
+    core_settings settings;
+    settings.lessons = values.get("--lessons").value_or("");
+    settings.cors_origin = values.get("--cors-origin").value_or("*");
+    auto const compat = pyfun::core::parse_compat_mode(values.get("--compat").value_or(""));
+    if (!compat) {
+        std::cerr << "pyfun-server: " << values.source("--compat") << " must be pyfun-v2 or none\n";
+        return std::nullopt;
+    }
+    settings.compat_base64 = *compat;
+    if (auto const python = values.get("--python"))
+        ::setenv("PYFUN_PYTHON", python->c_str(), 1);  // find_interpreter() reads it; the flag wins
+    return settings;
+}
+
+int serve(int argc, char** argv)
+{
+    auto const specs = all_option_specs();
+    auto const parsed = pyfun::service::parse_options(specs, argc, argv, pyfun::service::process_env);
+    if (parsed.help_requested) {
+        std::cout << pyfun::service::render_help("pyfun-server", summary, specs);
+        return 0;
+    }
+    if (!parsed.error.empty()) {
+        std::cerr << "pyfun-server: " << parsed.error << " (see pyfun-server --help)\n";
+        return 2;
+    }
+    auto server_settings = pyfun::service::read_server_options(parsed.values);
+    if (!server_settings.error.empty()) {
+        std::cerr << "pyfun-server: " << server_settings.error << '\n';
+        return 2;
+    }
+    auto const settings = read_core_settings(parsed.values);
+    if (!settings)
+        return 2;
+
+    auto source = pyfun::core::open_lesson_source(settings->lessons);
+    if (!source) {
+        std::cerr << "pyfun-server: " << source.error().message << '\n';
+        return 1;
+    }
+    auto const interpreter = pyfun::core::find_interpreter();
+    if (!interpreter) {
+        std::cerr << "pyfun-server: no usable Python interpreter (install python3 or set --python / PYFUN_PYTHON)\n";
+        return 1;
+    }
+    pyfun::core::prepare_supervisor_process();
+    pyfun::core::runner sandbox{{*interpreter, {}}};
+    pyfun::core::verifier judge{sandbox, pyfun::core::run_limits{}};
+
+    pyfun::core::api_options api_settings;
+    api_settings.cors_origin = settings->cors_origin;
+    api_settings.compat_base64 = settings->compat_base64;
+    api_settings.max_body_bytes = server_settings.options.max_body_bytes;
+    api_settings.health_details = [&sandbox] {
+        json::array layers;
+        for (auto const& layer : sandbox.sandbox_layers())
+            layers.emplace_back(layer);
+        return json::object{{"sandbox", std::move(layers)}, {"interpreter", sandbox.interpreter().string()}};
+    };
+    pyfun::core::api handler{**source, judge, std::move(api_settings)};
+    server_settings.options.error_headers.emplace("access-control-allow-origin", settings->cors_origin);
+
+    std::optional<pyfun::service::tls_setup> tls;
+    if (!server_settings.options.plain_http) {
+        tls.emplace(pyfun::service::make_server_tls(server_settings.options.tls_cert_file,
+                                                    server_settings.options.tls_key_file));
+        if (!tls->generated_fingerprint.empty())
+            std::cerr << "pyfun-server: WARNING: no --tls-cert/--tls-key given; serving a self-signed certificate "
+                         "generated now (browsers will warn). SHA-256 fingerprint: "
+                      << tls->generated_fingerprint << '\n';
+    }
+
+    net::io_context ioc{1};
+    pyfun::service::server listener{ioc.get_executor(), server_settings.options, handler,
+                                    tls ? &tls->context : nullptr};
+    net::signal_set stop_signals{ioc, SIGINT, SIGTERM};
+    stop_signals.async_wait([&](boost::system::error_code ec, int) {
+        if (!ec)
+            listener.stop();
+    });
+    listener.start();
+    auto const scheme = server_settings.options.plain_http ? "http" : "https";
+    auto const endpoint = listener.local_endpoint();
+    auto const host = endpoint.address().is_v6() ? "[" + endpoint.address().to_string() + "]"
+                                                 : endpoint.address().to_string();
+    std::cerr << "pyfun-server: serving " << (*source)->description() << " on " << scheme << "://" << host << ':'
+              << listener.port() << "/ (try " << scheme << "://" << host << ':' << listener.port() << "/stage)"
+              << std::endl;
+    ioc.run();
+    std::cerr << "pyfun-server: stopped\n";
+    return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv)
+{
+    try {
+        return serve(argc, argv);
+    }
+    catch (std::exception const& e) {
+        std::cerr << "pyfun-server: " << e.what() << '\n';
+        return 1;
+    }
+}
