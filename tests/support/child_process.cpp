@@ -36,6 +36,7 @@ child_process::child_process(std::string const& executable, std::vector<std::str
         throw std::runtime_error("pipe2 failed");
     pid_ = ::fork();
     if (pid_ == 0) {
+        ::dup2(fds[1], 1);
         ::dup2(fds[1], 2);
         ::execve(executable.c_str(), argv.data(), envp.data());
         ::_exit(127);

@@ -1,6 +1,6 @@
 #pragma once
-// Starts one of our binaries for an end-to-end test and watches its stderr from a thread, so a test can
-// wait for a line (such as the "serving ... on http://127.0.0.1:PORT/" banner) without polling.
+// Starts one of our binaries for an end-to-end test and watches its output (stdout and stderr, merged)
+// from a thread, so a test can wait for a line (such as the "serving ... on http://127.0.0.1:PORT/" banner) without polling.
 
 #include <chrono>
 #include <condition_variable>
