@@ -1,8 +1,9 @@
 #include "lint_command.hpp"
 
+#include "lib/github/github_settings.hpp"
+#include "lib/github/open_source.hpp"
 #include "lib/lint.hpp"
 #include "lib/runner.hpp"
-#include "lib/source_spec.hpp"
 #include "lib/verifier.hpp"
 
 #include <boost/asio/co_spawn.hpp>
@@ -10,6 +11,7 @@
 #include <boost/asio/use_future.hpp>
 
 #include <charconv>
+#include <cstdlib>
 #include <cstdio>
 #include <iostream>
 #include <optional>
@@ -27,13 +29,17 @@ Checks a lesson repository: every stage.json and lesson file loads (schema, s<in
 blanks against the solution's fields), and every lesson's "solution" is accepted in the real sandbox.
 Exits 0 when everything passes, 1 when anything fails, 2 on a usage error.
 
-SOURCE      dir:<path> or a plain folder path (default: the bundled lessons; env PYFUN_LESSONS)
+SOURCE      dir:<path>, a plain folder path, or github:<owner>/<repo>[@<ref>][/<subdir>]
+            (default: the bundled lessons; env PYFUN_LESSONS)
 
 Options:
   --python PATH   Python interpreter to run lessons with (env PYFUN_PYTHON; default: python3 on PATH)
   --jobs N        solutions checked at once (default: the number of CPUs)
   --quiet         print only failures and the summary
   -h, --help      this help
+
+GitHub sources read PYFUN_GITHUB_TOKEN (or GITHUB_TOKEN), PYFUN_GITHUB_API and PYFUN_GITHUB_CA_FILE
+from the environment.
 )";
 
 struct lint_options {
@@ -125,7 +131,17 @@ int run_lint_command(std::span<char const* const> args)
     if (auto const exit_code = parse_args(args, options))
         return *exit_code;
 
-    auto source = core::open_lesson_source(options.source);
+    auto const github_settings =
+        github::github_settings_from_env([](std::string const& name) -> std::optional<std::string> {
+            char const* value = std::getenv(name.c_str());
+            return value ? std::optional<std::string>{value} : std::nullopt;
+        });
+    if (!github_settings) {
+        std::cerr << "pyfun lint: " << github_settings.error().message << '\n';
+        return 2;
+    }
+    net::io_context ioc;
+    auto source = github::open_any_lesson_source(ioc.get_executor(), options.source, *github_settings);
     if (!source) {
         std::cerr << "pyfun lint: " << source.error().message << '\n';
         return 1;
@@ -139,11 +155,11 @@ int run_lint_command(std::span<char const* const> args)
     core::runner sandbox{{*interpreter, {}}};
     core::verifier judge{sandbox, core::run_limits{}};
 
-    net::io_context ioc;
-    auto pending = net::co_spawn(ioc, core::lint_lessons(**source, judge, options.jobs), net::use_future);
+    auto pending =
+        net::co_spawn(ioc, core::lint_lessons(*source->source, judge, options.jobs), net::use_future);
     ioc.run();
     auto const report = pending.get();
-    print_report(report, (*source)->description(), options.quiet);
+    print_report(report, source->source->description(), options.quiet);
     return report.passed() ? 0 : 1;
 }
 

@@ -1,5 +1,6 @@
 // `pyfun`: tools for lesson authors and operators.
 
+#include "invoke_command.hpp"
 #include "lint_command.hpp"
 
 #include <iostream>
@@ -12,6 +13,7 @@ constexpr std::string_view usage = R"(Usage: pyfun <command> [options]
 
 Commands:
   lint [SOURCE]   check a lesson repository and run every solution in the sandbox
+  invoke          run the Lambda function on one event file and print its response
 
 Run `pyfun <command> --help` for the options of a command.
 )";
@@ -32,6 +34,8 @@ int main(int argc, char** argv)
     }
     if (command == "lint")
         return pyfun::cli::run_lint_command(args.subspan(2));
+    if (command == "invoke")
+        return pyfun::cli::run_invoke_command(args.subspan(2));
     std::cerr << "pyfun: unknown command \"" << command << "\"\n\n" << usage;
     return 2;
 }

@@ -22,10 +22,17 @@ response json_response(unsigned status, json::value const& body)
     return {status, {{"content-type", "application/json"}}, json::serialize(body), {}};
 }
 
-response success(json::value data)
+std::string success_text(json::value data)
 {
-    return json_response(200, json::object{{"success", true}, {"data", std::move(data)}});
+    return json::serialize(json::object{{"success", true}, {"data", std::move(data)}});
 }
+
+response success_body(std::string body)
+{
+    return {200, {{"content-type", "application/json"}}, std::move(body), {}};
+}
+
+response success(json::value data) { return success_body(success_text(std::move(data))); }
 
 response failure(unsigned status, std::string_view message)
 {
@@ -133,7 +140,8 @@ net::awaitable<response> api::get_stages()
     auto index = co_await source_.get_catalog();
     if (!index)
         co_return source_failure(index.error());
-    co_return success(stage_map(**index));
+    auto const& body = stage_list_bodies_.get(*index, [](catalog const& c) { return success_text(stage_map(c)); });
+    co_return success_body(body);
 }
 
 net::awaitable<response> api::get_stage(std::string stage)
@@ -149,10 +157,11 @@ net::awaitable<response> api::get_stage(std::string stage)
 
 net::awaitable<response> api::get_lesson(std::string stage, std::string name)
 {
-    auto lesson = co_await source_.get_lesson(std::move(stage), std::move(name));
-    if (!lesson)
-        co_return source_failure(lesson.error());
-    co_return success(lesson_detail(**lesson));
+    auto found = co_await source_.get_lesson(std::move(stage), std::move(name));
+    if (!found)
+        co_return source_failure(found.error());
+    auto const& body = lesson_bodies_.get(*found, [](lesson const& l) { return success_text(lesson_detail(l)); });
+    co_return success_body(body);
 }
 
 net::awaitable<response> api::verify(std::string stage, std::string name, std::string body)

@@ -4,6 +4,7 @@
 
 #include "http_types.hpp"
 #include "lesson_source.hpp"
+#include "render_cache.hpp"
 #include "verifier.hpp"
 
 #include <boost/json/object.hpp>
@@ -40,6 +41,8 @@ private:
     lesson_source& source_;
     verifier& judge_;
     api_options options_;
+    render_cache<catalog> stage_list_bodies_{64};
+    render_cache<lesson> lesson_bodies_{4096};
 };
 
 // Parses the compat setting: "" or "none" -> false, "pyfun-v2" -> true; anything else is an error (nullopt).

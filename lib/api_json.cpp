@@ -8,7 +8,6 @@
 namespace json = boost::json;
 
 namespace pyfun::core {
-namespace {
 
 json::array string_array(std::vector<std::string> const& items)
 {
@@ -18,8 +17,6 @@ json::array string_array(std::vector<std::string> const& items)
         out.emplace_back(item);
     return out;
 }
-
-}  // namespace
 
 json::object stage_map(catalog const& index)
 {

@@ -5,6 +5,7 @@
 #include "lesson_source.hpp"
 #include "verifier.hpp"
 
+#include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 
@@ -13,6 +14,9 @@
 #include <vector>
 
 namespace pyfun::core {
+
+// ["a\n", "b"]: a list of strings as a JSON array.
+boost::json::array string_array(std::vector<std::string> const& items);
 
 // {"<stage>": {"index": 1, "title": "...", "url": "/stage/<stage>/"}, ...}
 boost::json::object stage_map(catalog const& index);

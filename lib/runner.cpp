@@ -24,6 +24,7 @@
 #include <array>
 #include <cerrno>
 #include <cstdlib>
+#include <stdexcept>
 #include <string_view>
 #include <system_error>
 
@@ -88,16 +89,37 @@ std::vector<std::string> sandbox_environment(std::string const& workdir)
     return {"PATH=/usr/bin:/bin", "LANG=C.UTF-8", "LC_ALL=C.UTF-8", "HOME=" + workdir, "TMPDIR=" + workdir};
 }
 
-detail::child_request make_request(fs::path const& interpreter, fs::path const& workdir,
+// The interpreter's own tree (/opt/python for /opt/python/bin/python3): the launcher's view must include it.
+// Nothing for an interpreter directly under "/", whose parent would be the whole file system.
+std::string interpreter_root(fs::path const& interpreter)
+{
+    auto const root = interpreter.parent_path().parent_path();
+    return root.has_relative_path() ? root.string() : std::string{};
+}
+
+detail::child_request make_request(runner_options const& options, fs::path const& workdir,
                                    run_limits const& limits, bool drop_privileges)
 {
+    std::vector<std::string> command{options.interpreter.string(), "-I", "-S", "-B", "-X", "utf8", "-c",
+                                     bootstrap};
     detail::child_request request;
-    request.interpreter = interpreter.string();
-    request.arguments = {"-I", "-S", "-B", "-X", "utf8", "-c", bootstrap};
     request.environment = sandbox_environment(workdir.string());
     request.workdir = workdir.string();
     request.limits = limits;
     request.drop_privileges = drop_privileges;
+    if (options.layers.empty()) {
+        request.executable = std::move(command.front());
+        request.arguments.assign(command.begin() + 1, command.end());
+        return request;
+    }
+    request.executable = options.launcher.string();
+    request.launcher = true;
+    request.arguments = {"--layers=" + options.layers.to_string(), "--workdir=" + workdir.string(),
+                         "--scratch-bytes=" + std::to_string(limits.scratch_bytes)};
+    if (auto root = interpreter_root(options.interpreter); !root.empty())
+        request.arguments.push_back("--read-only=" + root);
+    request.arguments.emplace_back("--");
+    request.arguments.insert(request.arguments.end(), command.begin(), command.end());
     return request;
 }
 
@@ -186,14 +208,21 @@ public:
         detail::remove_live_run(pid_);  // a later reap round collects the zombie
     }
 
-    // Empty once execve succeeded (the pipe closed), else what went wrong in the child's setup.
+    // Empty once execve succeeded (the pipe closed), else what went wrong in the child's setup. The
+    // launcher's setup (namespaces, mounts) is more than a few system calls, so it too must end within the
+    // wall limit.
     net::awaitable<std::string> wait_for_exec(detail::child_request const& request)
     {
         detail::exec_failure failure;
-        auto const [ec, n] =
-            co_await net::async_read(exec_status_, net::buffer(&failure, sizeof failure), nothrow);
+        net::steady_timer setup_deadline{exec_status_.get_executor(), wall_timer_.expiry()};
+        auto const first =
+            co_await (net::async_read(exec_status_, net::buffer(&failure, sizeof failure), nothrow) ||
+                      setup_deadline.async_wait(nothrow));
         boost::system::error_code ignored;
         exec_status_.close(ignored);
+        if (first.index() == 1)
+            co_return "the sandbox setup did not finish within the wall limit";
+        auto const [ec, n] = std::get<0>(first);
         if (n == 0 && ec == net::error::eof)
             co_return std::string{};
         if (n == sizeof failure)
@@ -421,7 +450,11 @@ void prepare_supervisor_process()
     ::signal(SIGPIPE, SIG_IGN);
 }
 
-runner::runner(runner_options options) : options_{std::move(options)} {}
+runner::runner(runner_options options) : options_{std::move(options)}
+{
+    if (!options_.layers.empty() && !options_.launcher.is_absolute())
+        throw std::invalid_argument{"runner: launcher layers need the launcher's absolute path"};
+}
 
 std::vector<std::string> runner::sandbox_layers() const
 {
@@ -430,6 +463,9 @@ std::vector<std::string> runner::sandbox_layers() const
                                     "no_new_privs"};
     if (::geteuid() == 0)
         layers.emplace_back("uid_drop");
+    for (auto const& [layer, name] : sandbox_layer_names)
+        if (options_.layers.has(layer))
+            layers.emplace_back(name);
     return layers;
 }
 
@@ -447,7 +483,7 @@ net::awaitable<run_result> runner::run(std::string program, std::vector<input_fi
         failed.error = folder.error();
         co_return failed;
     }
-    auto const request = make_request(options_.interpreter, folder->path(), limits, as_nobody);
+    auto const request = make_request(options_, folder->path(), limits, as_nobody);
 
     auto const started = steady::now();
     auto child = detail::spawn_child(request);

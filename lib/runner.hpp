@@ -1,8 +1,12 @@
 #pragma once
 // Runs one Python program in a fresh sandboxed child process and reports how it ended.
-// Portable layers only (they hold inside AWS Lambda too): rlimits, empty environment, private work folder,
-// own session, wall timer, output caps, kill and reap of every descendant. The loop never blocks: the
-// child's exit is awaited through a pidfd and its pipes through stream descriptors.
+// The portable layers always (they hold inside AWS Lambda too): rlimits, empty environment, private work
+// folder, own session, wall timer, output caps, kill and reap of every descendant. With launcher layers
+// (namespaces, seccomp, Landlock: see sandbox_probe.hpp for which work here) the child execs pyfun-launcher,
+// which applies them and then execs the interpreter. The loop never blocks: the child's exit is awaited
+// through a pidfd and its pipes through stream descriptors.
+
+#include "sandbox_protocol.hpp"
 
 #include <boost/asio/awaitable.hpp>
 
@@ -24,6 +28,7 @@ struct run_limits {
     std::size_t file_bytes = 1u << 20;      // RLIMIT_FSIZE
     unsigned open_files = 64;               // RLIMIT_NOFILE
     unsigned processes = 256;               // RLIMIT_NPROC of the sandbox uid (all runs together), when we are root
+    std::size_t scratch_bytes = 16u << 20;  // size of the private /tmp and work folder (with mount_ns only)
 };
 
 enum class run_status {
@@ -55,6 +60,10 @@ struct input_file {
 struct runner_options {
     std::filesystem::path interpreter;  // absolute path to python3
     std::filesystem::path work_root;    // parent of the per-run work folders; empty: $TMPDIR or /tmp
+    // Default member initializers keep `runner_options{interpreter, root}` free of missing-initializer
+    // warnings.
+    std::filesystem::path launcher{};   // pyfun-launcher; required when `layers` is not empty
+    sandbox_layer_set layers{};         // empty: the portable layers only, no launcher
 };
 
 // Finds python3 once at start-up: $PYFUN_PYTHON if set, else the first python3 on $PATH, as an absolute,
@@ -68,6 +77,7 @@ void prepare_supervisor_process();
 
 class runner {
 public:
+    // Throws std::invalid_argument for layers without a launcher (a bug in the caller).
     explicit runner(runner_options options);
 
     // Runs `program` (Python source, stored as main.py in a fresh work folder beside `files`) as
@@ -78,7 +88,8 @@ public:
 
     std::filesystem::path const& interpreter() const { return options_.interpreter; }
 
-    // The isolation layers every run gets here, for logs and /healthz ("rlimits", "uid_drop", ...).
+    // The isolation layers every run gets here, for logs and /healthz ("rlimits", "uid_drop", ...,
+    // "user_ns", "seccomp", ...).
     std::vector<std::string> sandbox_layers() const;
 
 private:

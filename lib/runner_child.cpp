@@ -18,7 +18,7 @@
 namespace pyfun::core::detail {
 namespace {
 
-constexpr int status_slot = 3;         // where the child keeps its exec-status pipe until execve
+constexpr int status_slot = launcher_status_fd;  // where the child keeps its exec-status pipe until execve
 constexpr rlim_t max_fd_sweep = 1u << 20;
 
 enum class setup_step : int {
@@ -55,6 +55,7 @@ struct child_plan {
     int status_fd = -1;
     std::array<limit_setting, 6> limits{};
     bool drop_privileges = false;
+    bool keep_status_open = false;  // the launcher reports its own steps on the pipe, then closes it at exec
     pid_t parent = 0;
 };
 
@@ -81,7 +82,8 @@ void reset_signals() noexcept
     ::sigprocmask(SIG_SETMASK, &none, nullptr);
 }
 
-// Everything above the status pipe (fd 3) goes; execve closes fd 3 itself (close-on-exec).
+// Everything above the status pipe (fd 3) goes; execve closes fd 3 itself (close-on-exec), unless the
+// launcher is to inherit it.
 bool close_other_fds() noexcept
 {
 #ifdef SYS_close_range
@@ -122,7 +124,7 @@ void drop_privileges(int status_fd) noexcept
             fail(status_fd, setup_step::close_fds);
         status_fd = status_slot;
     }
-    if (::fcntl(status_fd, F_SETFD, FD_CLOEXEC) != 0 || !close_other_fds())
+    if (::fcntl(status_fd, F_SETFD, plan.keep_status_open ? 0 : FD_CLOEXEC) != 0 || !close_other_fds())
         fail(status_fd, setup_step::close_fds);
     if (::chdir(plan.workdir) != 0)
         fail(status_fd, setup_step::workdir);
@@ -270,7 +272,7 @@ void unique_fd::reset(int fd) noexcept
 
 boost::system::result<child_process, std::string> spawn_child(child_request const& request)
 {
-    std::vector<std::string> argv_strings{request.interpreter};
+    std::vector<std::string> argv_strings{request.executable};
     argv_strings.insert(argv_strings.end(), request.arguments.begin(), request.arguments.end());
     std::vector<std::string> env_strings = request.environment;
     auto const argv = c_string_array(argv_strings);
@@ -284,7 +286,7 @@ boost::system::result<child_process, std::string> spawn_child(child_request cons
         return failed("pipe2", errno);
 
     child_plan plan;
-    plan.path = request.interpreter.c_str();
+    plan.path = request.executable.c_str();
     plan.argv = argv.data();
     plan.envp = envp.data();
     plan.workdir = request.workdir.c_str();
@@ -294,6 +296,7 @@ boost::system::result<child_process, std::string> spawn_child(child_request cons
     plan.status_fd = status.write.get();
     plan.limits = plan_limits(request.limits, request.drop_privileges);
     plan.drop_privileges = request.drop_privileges;
+    plan.keep_status_open = request.launcher;
     plan.parent = ::getpid();
 
     auto const registry_lock = lock_live_runs();
@@ -309,10 +312,12 @@ boost::system::result<child_process, std::string> spawn_child(child_request cons
 
 std::string describe(exec_failure const& failure, child_request const& request)
 {
+    if (failure.step >= static_cast<int>(launcher_step::arguments))
+        return system_text(step_name(static_cast<launcher_step>(failure.step)), failure.error_number);
     auto const step = static_cast<setup_step>(failure.step);
     std::string what = step_name(step);
     if (step == setup_step::execve)
-        what += "(" + request.interpreter + ")";
+        what += "(" + request.executable + ")";
     else if (step == setup_step::workdir)
         what += " " + request.workdir;
     return system_text(what, failure.error_number);

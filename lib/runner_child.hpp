@@ -3,6 +3,7 @@
 // parent's ends of its pipes. Setup failures in the child come back through the exec-status pipe.
 
 #include "runner.hpp"
+#include "sandbox_protocol.hpp"
 
 #include <boost/system/result.hpp>
 
@@ -38,12 +39,13 @@ private:
 };
 
 struct child_request {
-    std::string interpreter;               // absolute path; also argv[0]
+    std::string executable;                // absolute path of the interpreter or the launcher; also argv[0]
     std::vector<std::string> arguments;    // argv[1..]
     std::vector<std::string> environment;  // the whole environment, "NAME=value"
     std::string workdir;
     run_limits limits;
     bool drop_privileges = false;  // we are root: become nobody/nogroup before execve
+    bool launcher = false;         // `executable` is pyfun-launcher: it inherits the exec-status pipe
 };
 
 struct child_process {
@@ -53,17 +55,16 @@ struct child_process {
     unique_fd exec_status_read;  // EOF once execve succeeded, else one exec_failure record
 };
 
-// What the child writes to the exec-status pipe when a setup step fails, before _exit(127).
-struct exec_failure {
-    int step = 0;
-    int error_number = 0;
-};
+// What the child (or the launcher after it) writes to the exec-status pipe when a setup step fails, before
+// _exit(127).
+using exec_failure = setup_failure;
 
 // Forks and sets up the child. On success the pid is already in the live-run registry
 // (runner_reaper.hpp); the caller removes it once it has collected the exit status.
 boost::system::result<child_process, std::string> spawn_child(child_request const& request);
 
-// "execve(/usr/bin/python3): No such file or directory" and the like, for sandbox_error texts.
+// "execve(/usr/bin/python3): No such file or directory", "launcher: unshare: Operation not permitted" and the
+// like, for sandbox_error texts.
 std::string describe(exec_failure const& failure, child_request const& request);
 
 }  // namespace pyfun::core::detail

@@ -16,7 +16,7 @@ void throw_exception_from_error(source_error const& e, boost::source_location co
 boost::system::result<std::unique_ptr<lesson_source>, source_error> open_lesson_source(std::string_view spec)
 {
     if (spec.starts_with("github:"))
-        return source_error{"the github: lesson source is not available in this build yet"};
+        return source_error{"github: lesson sources are opened by pyfun_github (github::open_any_lesson_source)"};
     std::filesystem::path folder;
     if (spec.empty()) {
         auto bundled = find_bundled_lessons();

@@ -1,6 +1,7 @@
 #pragma once
-// Turns the one lesson-source setting into a lesson source: "dir:<path>" (or a plain path), or empty for
-// the bundled lessons. `github:<owner>/<repo>[@<ref>][/<subdir>]` is reserved for the GitHub source.
+// Turns the one lesson-source setting into a folder lesson source: "dir:<path>" (or a plain path), or empty for
+// the bundled lessons. `github:<owner>/<repo>[@<ref>][/<subdir>]` needs the network and lives in pyfun_github:
+// entrypoints call github::open_any_lesson_source (lib/github/open_source.hpp), which handles both.
 
 #include "lesson_source.hpp"
 

@@ -1,5 +1,6 @@
 #include "verifier.hpp"
 
+#include "api_json.hpp"
 #include "blanks.hpp"
 #include "text.hpp"
 
@@ -56,15 +57,6 @@ std::optional<verdict> limit_verdict(run_status status)
     case run_status::sandbox_error: return verdict::sandbox_error;
     }
     return verdict::sandbox_error;
-}
-
-json::array to_json(std::vector<std::string> const& lines)
-{
-    json::array out;
-    out.reserve(lines.size());
-    for (auto const& line : lines)
-        out.emplace_back(line);
-    return out;
 }
 
 }  // namespace
@@ -130,8 +122,8 @@ boost::asio::awaitable<verification> verifier::run_validator(lesson const& l, ve
                                                              bool clean_exit)
 {
     json::object output;
-    output["stdout"] = to_json(learner.stdout_lines);
-    output["stderr"] = to_json(learner.stderr_lines);
+    output["stdout"] = string_array(learner.stdout_lines);
+    output["stderr"] = string_array(learner.stderr_lines);
     std::vector<input_file> files{{"validator.py", l.validator_source}, {"output.json", json::serialize(output)}};
 
     auto const run = co_await sandbox_.run(std::string{validator_harness}, std::move(files), defaults_);

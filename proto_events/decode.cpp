@@ -1,7 +1,7 @@
 #include "events.hpp"
 
 #include "http_syntax.hpp"
-#include "json_fields.hpp"
+#include "field_reader.hpp"
 #include "query_string.hpp"
 
 #include "lib/base64.hpp"
@@ -94,11 +94,14 @@ std::string with_query(std::string_view path, std::string_view query)
 void read_v1_shape(field_reader& read, json::object const& event, query_values mode, core::request& request)
 {
     request.method = read.string(event, "httpMethod");
-    auto const* single_headers = read.object(event, "headers");
+    // Both maps are read, so a bad entry in the one that loses is still caught.
+    core::header_map single_values;
+    if (auto const* single_headers = read.object(event, "headers"))
+        add_headers(read, *single_headers, single_values);
     if (auto const* multi_headers = read.object(event, "multiValueHeaders"))
         add_multi_value_headers(read, *multi_headers, request.headers);
-    else if (single_headers)
-        add_headers(read, *single_headers, request.headers);
+    else
+        request.headers = std::move(single_values);
 
     auto const* single_query = read.object(event, "queryStringParameters");
     auto const* multi_query = read.object(event, "multiValueQueryStringParameters");

@@ -28,32 +28,45 @@ bool append_pair(std::string& query, std::string_view key, std::string_view valu
     return true;
 }
 
+// {"k": "v"}
+bool append_single_values(std::string& query, json::object const& map, query_values mode)
+{
+    for (auto const& entry : map) {
+        auto const* text = entry.value().if_string();
+        if (!text || !append_pair(query, entry.key(), *text, mode))
+            return false;
+    }
+    return true;
+}
+
+// {"k": ["v", "v2"]}
+bool append_multi_values(std::string& query, json::object const& map, query_values mode)
+{
+    for (auto const& entry : map) {
+        auto const* values = entry.value().if_array();
+        if (!values)
+            return false;
+        for (auto const& value : *values) {
+            auto const* text = value.if_string();
+            if (!text || !append_pair(query, entry.key(), *text, mode))
+                return false;
+        }
+    }
+    return true;
+}
+
 }  // namespace
 
 boost::system::result<std::string> build_query(json::object const* single, json::object const* multi,
                                                query_values mode)
 {
-    std::string query;
-    if (multi) {
-        for (auto const& entry : *multi) {
-            auto const* values = entry.value().if_array();
-            if (!values)
-                return errc::malformed_event;
-            for (auto const& value : *values) {
-                auto const* text = value.if_string();
-                if (!text || !append_pair(query, entry.key(), *text, mode))
-                    return errc::malformed_event;
-            }
-        }
-    }
-    else if (single) {
-        for (auto const& entry : *single) {
-            auto const* text = entry.value().if_string();
-            if (!text || !append_pair(query, entry.key(), *text, mode))
-                return errc::malformed_event;
-        }
-    }
-    return query;
+    // Both maps are read, so a wrong type in the one that loses is still caught.
+    std::string single_query;
+    std::string multi_query;
+    if ((single && !append_single_values(single_query, *single, mode)) ||
+        (multi && !append_multi_values(multi_query, *multi, mode)))
+        return errc::malformed_event;
+    return multi ? multi_query : single_query;
 }
 
 std::string percent_encode(std::string_view text)

@@ -1,6 +1,6 @@
 #pragma once
 // Rebuilding a query string from an event's parameter maps (REST v1 and ALB; v2 has rawQueryString).
-// The multi-value map wins when present; values and keys are joined as k=v&k=v2 in the event's order.
+// The multi-value map wins when present; pairs are joined as k=v&k=v2 in the event's order.
 
 #include <boost/json/object.hpp>
 #include <boost/system/result.hpp>
@@ -15,7 +15,7 @@ enum class query_values {
     keep,            // ALB passes them still percent-encoded
 };
 
-// Either map may be null (absent). A value of the wrong type is errc::malformed_event.
+// Either map may be null (absent). A value of the wrong type in either is errc::malformed_event.
 boost::system::result<std::string> build_query(boost::json::object const* single, boost::json::object const* multi,
                                                query_values mode);
 

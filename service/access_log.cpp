@@ -1,5 +1,7 @@
 #include "access_log.hpp"
 
+#include "lib/text.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -13,61 +15,14 @@ namespace {
 constexpr std::size_t max_logged_path = 512;
 constexpr std::size_t max_logged_method = 32;
 
-// Length of the valid UTF-8 sequence starting at text[i], or 0 when the bytes there are not one.
-std::size_t utf8_sequence_length(std::string_view text, std::size_t i)
-{
-    auto const byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
-    auto const lead = byte(i);
-    std::size_t length = 0;
-    std::uint32_t code = 0;
-    if (lead >= 0xC2 && lead <= 0xDF) {
-        length = 2;
-        code = lead & 0x1Fu;
-    }
-    else if (lead >= 0xE0 && lead <= 0xEF) {
-        length = 3;
-        code = lead & 0x0Fu;
-    }
-    else if (lead >= 0xF0 && lead <= 0xF4) {
-        length = 4;
-        code = lead & 0x07u;
-    }
-    else {
-        return 0;
-    }
-    if (i + length > text.size())
-        return 0;
-    for (std::size_t k = 1; k < length; ++k) {
-        if ((byte(i + k) & 0xC0u) != 0x80u)
-            return 0;
-        code = (code << 6) | (byte(i + k) & 0x3Fu);
-    }
-    bool const overlong = (length == 3 && code < 0x800) || (length == 4 && code < 0x10000);
-    bool const surrogate = code >= 0xD800 && code <= 0xDFFF;
-    if (overlong || surrogate || code > 0x10FFFF)
-        return 0;
-    return length;
-}
-
 // Appends `text` as a JSON string. Invalid UTF-8 (exception texts may carry anything) becomes U+FFFD,
 // so every line stays parseable.
-void append_json_string(std::string& out, std::string_view text)
+void append_json_string(std::string& out, std::string_view raw)
 {
+    auto const text = core::utf8_with_replacement(raw);
     out += '"';
-    for (std::size_t i = 0; i < text.size();) {
-        auto const c = static_cast<unsigned char>(text[i]);
-        if (c >= 0x80) {
-            auto const length = utf8_sequence_length(text, i);
-            if (length == 0) {
-                out += "\\ufffd";
-                ++i;
-            }
-            else {
-                out.append(text, i, length);
-                i += length;
-            }
-            continue;
-        }
+    for (char const ch : text) {
+        auto const c = static_cast<unsigned char>(ch);
         switch (c) {
             case '"':
                 out += "\\\"";
@@ -91,10 +46,9 @@ void append_json_string(std::string& out, std::string_view text)
                     out += escaped;
                 }
                 else {
-                    out += static_cast<char>(c);
+                    out += ch;
                 }
         }
-        ++i;
     }
     out += '"';
 }

@@ -6,8 +6,11 @@
 #include "service/tls_context.hpp"
 
 #include "lib/api.hpp"
+#include "lib/github/github_settings.hpp"
+#include "lib/github/github_source.hpp"
+#include "lib/github/github_webhook.hpp"
+#include "lib/github/open_source.hpp"
 #include "lib/runner.hpp"
-#include "lib/source_spec.hpp"
 #include "lib/verifier.hpp"
 
 #include <boost/asio/io_context.hpp>
@@ -17,7 +20,9 @@
 #include <cstdlib>
 #include <exception>
 #include <iostream>
+#include <map>
 #include <optional>
+#include <string>
 
 namespace net = boost::asio;
 namespace json = boost::json;
@@ -26,12 +31,33 @@ namespace {
 
 constexpr std::string_view summary =
     "Serves fill-in-the-blank Python lessons: the lesson API for the frontend, and learner programs judged in a\n"
-    "sandbox. With no certificate it generates a self-signed one at start-up.";
+    "sandbox. With no certificate it generates a self-signed one at start-up.\n"
+    "\n"
+    "GitHub lesson sources also read, from the environment only: PYFUN_GITHUB_TOKEN (or GITHUB_TOKEN), a\n"
+    "token for the GitHub API (never logged), and PYFUN_GITHUB_WEBHOOK_SECRET, the secret of the push\n"
+    "webhook served at POST /webhook/github (off when unset).";
+
+constexpr std::string_view github_api_flag = "--github-api";
+constexpr std::string_view github_ca_flag = "--github-ca-file";
+constexpr std::string_view github_cache_flag = "--github-cache-bytes";
+constexpr std::string_view github_ttl_flag = "--github-ref-ttl-ms";
 
 std::vector<pyfun::service::option_spec> all_option_specs()
 {
     auto specs = pyfun::service::server_option_specs();
-    specs.push_back({"--lessons", "PYFUN_LESSONS", "SOURCE", "lesson source: dir:<path>", "the bundled lessons"});
+    specs.push_back({"--lessons", "PYFUN_LESSONS", "SOURCE",
+                     "lesson source: dir:<path> or github:<owner>/<repo>[@<ref>][/<subdir>]",
+                     "the bundled lessons"});
+    specs.push_back({std::string{github_api_flag}, "PYFUN_GITHUB_API", "URL",
+                     "GitHub API base URL (GitHub Enterprise: https://HOST/api/v3)",
+                     "https://api.github.com"});
+    specs.push_back({std::string{github_ca_flag}, "PYFUN_GITHUB_CA_FILE", "FILE",
+                     "PEM file of the CAs trusted for the GitHub API", "the system CA store"});
+    specs.push_back({std::string{github_cache_flag}, "PYFUN_GITHUB_CACHE_BYTES", "N",
+                     "bytes of parsed GitHub lesson files kept in memory (LRU)", "67108864"});
+    specs.push_back(
+        {std::string{github_ttl_flag}, "PYFUN_GITHUB_REF_TTL_MS", "N",
+         "how long the branch's commit is trusted before it is revalidated (a 304 when unchanged)", "60000"});
     specs.push_back({"--compat", "PYFUN_COMPAT", "MODE",
                      "pyfun-v2: every response body is the base64 text of its JSON (the deployed frontend)", "none"});
     specs.push_back({"--cors-origin", "PYFUN_CORS_ORIGIN", "ORIGIN", "Access-Control-Allow-Origin on every answer", "*"});
@@ -62,6 +88,27 @@ std::optional<core_settings> read_core_settings(pyfun::service::option_values co
     return settings;
 }
 
+// The GitHub settings: flags (or their variables, through the option table) first, the rest of the
+// environment for the token and the webhook secret.
+std::optional<pyfun::github::github_settings> read_github_settings(
+    pyfun::service::option_values const& values)
+{
+    std::map<std::string, std::string_view> const flag_of{{"PYFUN_GITHUB_API", github_api_flag},
+                                                          {"PYFUN_GITHUB_CA_FILE", github_ca_flag},
+                                                          {"PYFUN_GITHUB_CACHE_BYTES", github_cache_flag},
+                                                          {"PYFUN_GITHUB_REF_TTL_MS", github_ttl_flag}};
+    auto const lookup = [&](std::string const& name) -> std::optional<std::string> {
+        auto const flag = flag_of.find(name);
+        return flag == flag_of.end() ? pyfun::service::process_env(name) : values.get(flag->second);
+    };
+    auto settings = pyfun::github::github_settings_from_env(lookup);
+    if (!settings) {
+        std::cerr << "pyfun-server: " << settings.error().message << '\n';
+        return std::nullopt;
+    }
+    return *settings;
+}
+
 int serve(int argc, char** argv)
 {
     auto const specs = all_option_specs();
@@ -83,11 +130,21 @@ int serve(int argc, char** argv)
     if (!settings)
         return 2;
 
-    auto source = pyfun::core::open_lesson_source(settings->lessons);
+    auto const github_settings = read_github_settings(parsed.values);
+    if (!github_settings)
+        return 2;
+
+    net::io_context ioc{1};
+    auto source =
+        pyfun::github::open_any_lesson_source(ioc.get_executor(), settings->lessons, *github_settings);
     if (!source) {
         std::cerr << "pyfun-server: " << source.error().message << '\n';
         return 1;
     }
+    auto* const github = source->github;
+    if (github && github_settings->token.empty())
+        std::cerr << "pyfun-server: WARNING: no PYFUN_GITHUB_TOKEN or GITHUB_TOKEN: the GitHub API allows 60 "
+                     "requests an hour without one\n";
     auto const interpreter = pyfun::core::find_interpreter();
     if (!interpreter) {
         std::cerr << "pyfun-server: no usable Python interpreter (install python3 or set --python / PYFUN_PYTHON)\n";
@@ -101,13 +158,21 @@ int serve(int argc, char** argv)
     api_settings.cors_origin = settings->cors_origin;
     api_settings.compat_base64 = settings->compat_base64;
     api_settings.max_body_bytes = server_settings.options.max_body_bytes;
-    api_settings.health_details = [&sandbox] {
+    api_settings.health_details = [&sandbox, github] {
         json::array layers;
         for (auto const& layer : sandbox.sandbox_layers())
             layers.emplace_back(layer);
-        return json::object{{"sandbox", std::move(layers)}, {"interpreter", sandbox.interpreter().string()}};
+        json::object details{{"sandbox", std::move(layers)}, {"interpreter", sandbox.interpreter().string()}};
+        if (github)
+            details["github"] = github->health();
+        return details;
     };
-    pyfun::core::api handler{**source, judge, std::move(api_settings)};
+    pyfun::core::api lesson_api{*source->source, judge, std::move(api_settings)};
+    // The push webhook sits in front of the API when the lessons come from GitHub.
+    std::optional<pyfun::github::webhook_handler> webhook;
+    if (github)
+        webhook.emplace(lesson_api, *github, github_settings->webhook_secret);
+    pyfun::core::handler& handler = webhook ? static_cast<pyfun::core::handler&>(*webhook) : lesson_api;
     server_settings.options.error_headers.emplace("access-control-allow-origin", settings->cors_origin);
 
     std::optional<pyfun::service::tls_setup> tls;
@@ -120,7 +185,6 @@ int serve(int argc, char** argv)
                       << tls->generated_fingerprint << '\n';
     }
 
-    net::io_context ioc{1};
     pyfun::service::server listener{ioc.get_executor(), server_settings.options, handler,
                                     tls ? &tls->context : nullptr};
     net::signal_set stop_signals{ioc, SIGINT, SIGTERM};
@@ -133,9 +197,9 @@ int serve(int argc, char** argv)
     auto const endpoint = listener.local_endpoint();
     auto const host = endpoint.address().is_v6() ? "[" + endpoint.address().to_string() + "]"
                                                  : endpoint.address().to_string();
-    std::cerr << "pyfun-server: serving " << (*source)->description() << " on " << scheme << "://" << host << ':'
-              << listener.port() << "/ (try " << scheme << "://" << host << ':' << listener.port() << "/stage)"
-              << std::endl;
+    std::cerr << "pyfun-server: serving " << source->source->description() << " on " << scheme << "://"
+              << host << ':' << listener.port() << "/ (try " << scheme << "://" << host << ':'
+              << listener.port() << "/stage)" << std::endl;
     ioc.run();
     std::cerr << "pyfun-server: stopped\n";
     return 0;

@@ -215,3 +215,41 @@ TEST_CASE_METHOD(api_fixture, "GET / and /healthz describe the service", "[lib][
     CHECK(body.at("lessons").as_string() == "dir:" + repo.string());
     CHECK(body.at("sandbox").at(0) == "rlimits");
 }
+
+TEST_CASE_METHOD(api_fixture, "rendered answers are reused and stay identical", "[lib][api]")
+{
+    pyfun::core::api handler{*folder, *judge, {}};
+    auto const get = [&](std::string path) { return run_sync(handler.handle(request{"GET", std::move(path), {}, {}})); };
+
+    auto const first = get("/stage/second/ten");
+    auto const again = get("/stage/second/ten");
+    auto const other = get("/stage/second/two");
+
+    CHECK(first.body == again.body);
+    CHECK(first.body != other.body);
+    CHECK(json::parse(other.body).at("data").at("title") == "Two");
+    CHECK(get("/stage").body == get("/stage").body);
+}
+
+TEST_CASE("the render cache re-renders when an object dies and its address is reused", "[lib][api]")
+{
+    pyfun::core::render_cache<std::string> cache{2};
+    int renders = 0;
+    auto const render = [&](std::string const& s) { ++renders; return "<" + s + ">"; };
+
+    auto a = std::make_shared<std::string const>("a");
+    CHECK(cache.get(a, render) == "<a>");
+    CHECK(cache.get(a, render) == "<a>");
+    CHECK(renders == 1);
+
+    a.reset();
+    auto b = std::make_shared<std::string const>("b");  // the allocator often hands out a's address again
+    CHECK(cache.get(b, render) == "<b>");
+    CHECK(renders == 2);
+
+    auto c = std::make_shared<std::string const>("c");
+    auto d = std::make_shared<std::string const>("d");
+    CHECK(cache.get(c, render) == "<c>");
+    CHECK(cache.get(d, render) == "<d>");  // over the bound: cleared, still right
+    CHECK(cache.get(b, render) == "<b>");
+}

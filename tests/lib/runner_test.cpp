@@ -90,7 +90,7 @@ core::run_limits quick_limits()
 core::run_limits cpu_bound_limits()
 {
     auto limits = quick_limits();
-    limits.wall = 10s;
+    limits.wall = 30s;
     return limits;
 }
 

@@ -1,4 +1,4 @@
-#include "json_fields.hpp"
+#include "field_reader.hpp"
 
 namespace json = boost::json;
 

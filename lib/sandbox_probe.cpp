@@ -1,0 +1,225 @@
+#include "sandbox_probe.hpp"
+
+#include "sandbox_cgroup.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/use_future.hpp>
+
+#include <unistd.h>
+
+#include <array>
+#include <cstdlib>
+#include <deque>
+#include <future>
+#include <system_error>
+#include <utility>
+
+namespace pyfun::core {
+namespace {
+
+namespace net = boost::asio;
+namespace fs = std::filesystem;
+
+constexpr char const* trial_program = "print('ok')\n";
+
+constexpr std::array namespace_layers{sandbox_layer::mount_ns, sandbox_layer::pid_ns, sandbox_layer::net_ns,
+                                      sandbox_layer::ipc_ns, sandbox_layer::uts_ns};
+
+// What strict demands: every namespace and seccomp. Landlock stays optional (defence in depth).
+constexpr sandbox_layer_set strict_minimum{sandbox_layer::user_ns, sandbox_layer::mount_ns,
+                                           sandbox_layer::pid_ns,  sandbox_layer::net_ns,
+                                           sandbox_layer::ipc_ns,  sandbox_layer::uts_ns,
+                                           sandbox_layer::seccomp};
+
+struct trial {
+    std::string name;
+    sandbox_layer_set layers;
+};
+
+// Empty when the run printed "ok" and exited 0, else what went wrong.
+std::string failure_of(run_result const& result)
+{
+    if (!result.error.empty())
+        return result.error;
+    if (result.status == run_status::exited && result.exit_code == 0 && result.stdout_bytes == "ok\n")
+        return {};
+    auto const stderr_line = result.stderr_bytes.substr(0, result.stderr_bytes.find('\n'));
+    if (!stderr_line.empty())
+        return "the interpreter failed: " + stderr_line;
+    return "the interpreter ended with exit code " + std::to_string(result.exit_code) + ", signal " +
+           std::to_string(result.signal);
+}
+
+// Runs every trial at once, each a throwaway run of the real interpreter through the launcher, on a private
+// io_context, and returns each one's failure text (empty: it works).
+std::vector<std::string> run_trials(runner_options const& base, std::vector<trial> const& trials)
+{
+    std::deque<runner> runners;  // run() refers to its runner until it completes: no reallocation
+    for (auto const& t : trials) {
+        auto options = base;
+        options.layers = t.layers;
+        runners.emplace_back(std::move(options));
+    }
+    net::io_context ioc;
+    std::vector<std::future<run_result>> pending;
+    for (auto& r : runners)
+        pending.push_back(net::co_spawn(ioc, r.run(trial_program, {}, run_limits{}), net::use_future));
+    ioc.run();
+    std::vector<std::string> failures;
+    for (auto& p : pending)
+        failures.push_back(failure_of(p.get()));
+    return failures;
+}
+
+std::vector<trial> single_layer_trials()
+{
+    std::vector<trial> trials{{"user_ns", {sandbox_layer::user_ns}}};
+    for (auto const layer : namespace_layers)
+        trials.push_back({std::string{name_of(layer)}, {sandbox_layer::user_ns, layer}});
+    trials.push_back({"seccomp", {sandbox_layer::seccomp}});
+    trials.push_back({"landlock", {sandbox_layer::landlock}});
+    return trials;
+}
+
+std::string missing_for_strict(sandbox_plan const& plan)
+{
+    std::string missing;
+    for (auto const& [layer, name] : sandbox_layer_names) {
+        if (!strict_minimum.has(layer) || plan.layers.has(layer))
+            continue;
+        missing += missing.empty() ? "" : ", ";
+        missing += name;
+        for (auto const& probe : plan.probes)
+            if (probe.layer == name && !probe.detail.empty())
+                missing += " (" + probe.detail + ")";
+    }
+    return missing;
+}
+
+bool is_executable_file(fs::path const& path)
+{
+    std::error_code ec;
+    return path.is_absolute() && fs::is_regular_file(path, ec) && ::access(path.c_str(), X_OK) == 0;
+}
+
+}  // namespace
+
+std::optional<sandbox_policy> parse_sandbox_policy(std::string_view text)
+{
+    if (text == "auto")
+        return sandbox_policy::automatic;
+    if (text == "strict")
+        return sandbox_policy::strict;
+    if (text == "portable")
+        return sandbox_policy::portable;
+    return std::nullopt;
+}
+
+std::string_view policy_name(sandbox_policy policy)
+{
+    switch (policy) {
+    case sandbox_policy::portable: return "portable";
+    case sandbox_policy::automatic: return "auto";
+    case sandbox_policy::strict: return "strict";
+    }
+    return "portable";
+}
+
+std::optional<fs::path> find_launcher(fs::path const& configured)
+{
+    fs::path candidate = configured;
+    if (char const* from_env = std::getenv("PYFUN_LAUNCHER"); candidate.empty() && from_env && *from_env)
+        candidate = from_env;
+    if (candidate.empty()) {
+        std::error_code ec;
+        auto const self = fs::read_symlink("/proc/self/exe", ec);
+        if (ec)
+            return std::nullopt;
+        candidate = self.parent_path() / "pyfun-launcher";
+    }
+    if (!is_executable_file(candidate))
+        return std::nullopt;
+    return candidate;
+}
+
+boost::system::result<sandbox_plan, std::string> plan_sandbox(sandbox_policy policy,
+                                                              runner_options const& base)
+{
+    sandbox_plan plan;
+    plan.policy = policy;
+    if (policy == sandbox_policy::portable)
+        return plan;
+
+    auto const launcher = find_launcher(base.launcher);
+    if (!launcher) {
+        auto const where = base.launcher.empty() ? std::string{"$PYFUN_LAUNCHER, or beside the executable"}
+                                                 : base.launcher.string();
+        if (policy == sandbox_policy::strict)
+            return boost::system::result<sandbox_plan, std::string>{
+                boost::system::in_place_error, "sandbox strict: pyfun-launcher not found (" + where + ")"};
+        plan.warnings.push_back("pyfun-launcher not found (" + where +
+                                "): learner code runs with the portable layers only");
+        return plan;
+    }
+
+    auto options = base;
+    options.launcher = *launcher;
+    auto const trials = single_layer_trials();
+    auto const failures = run_trials(options, trials);
+    sandbox_layer_set found;
+    for (std::size_t i = 0; i < trials.size(); ++i) {
+        bool const works = failures[i].empty();
+        plan.probes.push_back({trials[i].name, works, failures[i]});
+        if (works)
+            for (auto const& [layer, name] : sandbox_layer_names)
+                if (trials[i].layers.has(layer))
+                    found.add(layer);
+    }
+    plan.probes.push_back(detail::probe_cgroup());
+
+    // Layers that work one by one may still clash together (a view without something the interpreter needs).
+    if (!found.empty()) {
+        auto const together = run_trials(options, {{"all", found}});
+        if (!together.front().empty()) {
+            auto const problem = "the layers " + found.to_string() + " work one by one but not together (" +
+                                 together.front() + ")";
+            if (policy == sandbox_policy::strict)
+                return boost::system::result<sandbox_plan, std::string>{boost::system::in_place_error,
+                                                                         "sandbox strict: " + problem};
+            plan.warnings.push_back(problem + ": learner code runs with the portable layers only");
+            found = {};
+        }
+    }
+    plan.layers = found;
+    plan.launcher = found.empty() ? fs::path{} : *launcher;
+
+    if (policy == sandbox_policy::strict) {
+        if (auto const missing = missing_for_strict(plan); !missing.empty())
+            return boost::system::result<sandbox_plan, std::string>{
+                boost::system::in_place_error, "sandbox strict: these layers do not work here: " + missing};
+    }
+    return plan;
+}
+
+runner_options with_plan(runner_options base, sandbox_plan const& plan)
+{
+    base.launcher = plan.launcher;
+    base.layers = plan.layers;
+    return base;
+}
+
+std::string describe(sandbox_plan const& plan)
+{
+    std::string text = "sandbox " + std::string{policy_name(plan.policy)} + ":";
+    if (plan.layers.empty())
+        text += " portable layers only";
+    else
+        text += " on " + plan.layers.to_string();
+    for (auto const& probe : plan.probes)
+        if (!probe.works)
+            text += "; " + probe.layer + " off (" + probe.detail + ")";
+    return text;
+}
+
+}  // namespace pyfun::core
