@@ -113,7 +113,8 @@ int run_invoke_command(std::span<char const* const> args)
         settings.handler = *options.handler;
     if (options.lessons)
         settings.lessons = *options.lessons;
-    auto app = lambda::function_app::open(settings);
+    net::io_context ioc;
+    auto app = lambda::function_app::open(settings, ioc.get_executor());
     if (!app) {
         std::cout << lambda::error_payload(app.error().error_type, app.error().message) << '\n';
         std::cerr << "pyfun invoke: the function cannot start: " << app.error().message << '\n';
@@ -121,7 +122,6 @@ int run_invoke_command(std::span<char const* const> args)
     }
     core::prepare_supervisor_process();
 
-    net::io_context ioc;
     auto pending =
         net::co_spawn(ioc, lambda::invoke_event((*app)->handler(), *event, std::nullopt), net::use_future);
     ioc.run();

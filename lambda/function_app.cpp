@@ -1,10 +1,12 @@
 #include "function_app.hpp"
 
+#include "lib/github/open_source.hpp"
 #include "lib/source_spec.hpp"
 
 #include <boost/json/array.hpp>
 
 #include <cstdlib>
+#include <optional>
 #include <utility>
 
 namespace json = boost::json;
@@ -59,7 +61,7 @@ function_settings settings_from_environment(char const* command_handler)
 }
 
 boost::system::result<std::unique_ptr<function_app>, init_failure> function_app::open(
-    function_settings const& settings)
+    function_settings const& settings, boost::asio::any_io_executor executor)
 {
     auto const kind = parse_function_kind(settings.handler);
     if (!kind)
@@ -78,15 +80,22 @@ boost::system::result<std::unique_ptr<function_app>, init_failure> function_app:
             "Runtime.InterpreterNotFound",
             "no usable Python interpreter: install python3 in the image or set PYFUN_PYTHON to an "
             "absolute path"};
-    auto source = core::open_lesson_source(settings.lessons);
-    if (!source)
-        return init_failure{"Runtime.LessonsUnavailable", source.error().message};
+    auto const github_settings = github::github_settings_from_env([](std::string const& name) -> std::optional<std::string> {
+        char const* value = std::getenv(name.c_str());
+        return value ? std::optional<std::string>{value} : std::nullopt;
+    });
+    if (!github_settings)
+        return init_failure{"Runtime.InvalidConfiguration", github_settings.error().message};
+    auto opened = github::open_any_lesson_source(std::move(executor), settings.lessons, *github_settings);
+    if (!opened)
+        return init_failure{"Runtime.LessonsUnavailable", opened.error().message};
+    auto source = std::move(opened->source);
 
     core::api_options options;
     options.cors_origin = settings.cors_origin;
     options.compat_base64 = *compat;
     response_style style{settings.cors_origin, *compat};
-    return std::unique_ptr<function_app>{new function_app{std::move(*source), std::move(*interpreter),
+    return std::unique_ptr<function_app>{new function_app{std::move(source), std::move(*interpreter),
                                                           std::move(options), *kind, std::move(style)}};
 }
 

@@ -3,6 +3,7 @@
 // the lesson API and the selected function_handler. `bootstrap` and `pyfun invoke` build theirs here, so
 // both run the very same function. Lambda has no flags: settings come from the environment.
 
+#include <boost/asio/any_io_executor.hpp>
 #include "function_handler.hpp"
 
 #include "lib/api.hpp"
@@ -39,8 +40,9 @@ class function_app {
 public:
     // Returns an init_failure for an unknown handler, a bad setting, no usable interpreter or unreadable
     // lessons. Throws only on bugs.
+    // `executor` runs the GitHub source's fetches when PYFUN_LESSONS is github:...
     static boost::system::result<std::unique_ptr<function_app>, init_failure> open(
-        function_settings const& settings);
+        function_settings const& settings, boost::asio::any_io_executor executor);
 
     function_app(function_app const&) = delete;  // the API and the handler point into this object
     function_app& operator=(function_app const&) = delete;

@@ -59,7 +59,8 @@ int run(int argc, char** argv)
 
     net::io_context ioc{1};
     lambda::runtime_client client{ioc.get_executor(), *address};
-    auto app = lambda::function_app::open(lambda::settings_from_environment(argc > 1 ? argv[1] : nullptr));
+    auto app = lambda::function_app::open(lambda::settings_from_environment(argc > 1 ? argv[1] : nullptr),
+                                          ioc.get_executor());
     std::future<int> exit_code;
     if (!app) {
         lambda::json_log{}.error("cannot start",

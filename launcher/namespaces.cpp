@@ -51,7 +51,8 @@ void write_file(char const* path, std::string_view content)
     }
 }
 
-pid_t wait_for(pid_t pid)
+// The wait status of `pid`, or -1 if it cannot be had.
+int wait_for(pid_t pid)
 {
     int status = 0;
     while (::waitpid(pid, &status, 0) < 0)

@@ -20,6 +20,17 @@ std::optional<std::string_view> value_of(std::string_view argument, std::string_
     return argument.substr(name.size() + 1);
 }
 
+// A positive decimal number of bytes, all of the text.
+std::optional<std::size_t> parse_size(std::string_view text)
+{
+    std::size_t value = 0;
+    auto const* const last = text.data() + text.size();
+    auto const [end, ec] = std::from_chars(text.data(), last, value);
+    if (ec != std::errc{} || end != last || value == 0)
+        return std::nullopt;
+    return value;
+}
+
 }  // namespace
 
 std::optional<launch_options> parse_arguments(int argc, char** argv)
@@ -47,10 +58,15 @@ std::optional<launch_options> parse_arguments(int argc, char** argv)
                 return std::nullopt;
             options.read_only.emplace_back(*path);
         }
-        else if (auto const bytes = value_of(argument, "--scratch-bytes")) {
-            auto const* const last = bytes->data() + bytes->size();
-            auto const [end, ec] = std::from_chars(bytes->data(), last, options.scratch_bytes);
-            if (ec != std::errc{} || end != last || options.scratch_bytes == 0)
+        else if (auto const scratch = value_of(argument, "--scratch-bytes")) {
+            auto const parsed = parse_size(*scratch);
+            if (!parsed)
+                return std::nullopt;
+            options.scratch_bytes = *parsed;
+        }
+        else if (auto const file = value_of(argument, "--file-bytes")) {
+            options.file_bytes = parse_size(*file);
+            if (!options.file_bytes)
                 return std::nullopt;
         }
         else {

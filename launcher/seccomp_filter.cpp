@@ -10,6 +10,7 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 
 namespace pyfun::launcher {
 namespace {
@@ -36,6 +37,18 @@ constexpr std::array denied_calls{
     SYS_quotactl, SYS_syslog, SYS_iopl, SYS_ioperm,
 };
 
+// A condition on the first argument, compared as a 64-bit unsigned value. (libseccomp's SCMP_A0 macro is a C
+// compound literal, which C++ compilers accept only as an extension.) MASKED_EQ: (argument & a) == b.
+scmp_arg_cmp first_argument(scmp_compare op, std::uint64_t a, std::uint64_t b = 0)
+{
+    scmp_arg_cmp condition{};
+    condition.arg = 0;
+    condition.op = op;
+    condition.datum_a = a;
+    condition.datum_b = b;
+    return condition;
+}
+
 class filter {
 public:
     filter() : context_{::seccomp_init(SCMP_ACT_ALLOW)}
@@ -47,11 +60,12 @@ public:
     filter& operator=(filter const&) = delete;
     ~filter() { ::seccomp_release(context_); }
 
-    template <typename... Comparisons>
-    void deny(long call, int error_number, Comparisons... comparisons) const
+    // Fails `call` with `error_number`, always or when `condition` holds.
+    void deny(long call, int error_number, std::optional<scmp_arg_cmp> condition = std::nullopt) const
     {
-        int const rc = ::seccomp_rule_add(context_, SCMP_ACT_ERRNO(static_cast<std::uint32_t>(error_number)),
-                                          static_cast<int>(call), sizeof...(comparisons), comparisons...);
+        auto const action = SCMP_ACT_ERRNO(static_cast<std::uint32_t>(error_number));
+        int const rc = ::seccomp_rule_add_array(context_, action, static_cast<int>(call), condition ? 1u : 0u,
+                                                condition ? &*condition : nullptr);
         if (rc != 0)
             fail(launcher_step::seccomp, -rc);
     }
@@ -65,7 +79,7 @@ public:
             std::uint64_t block = 1;
             while ((low & (2 * block - 1)) == 0 && low + 2 * block - 1 <= high)
                 block *= 2;
-            deny(call, EPERM, SCMP_A0(SCMP_CMP_MASKED_EQ, ~(block - 1), low));
+            deny(call, EPERM, first_argument(SCMP_CMP_MASKED_EQ, ~(block - 1), low));
             low += block;
         }
     }
@@ -91,16 +105,16 @@ void install_seccomp_filter()
     // clone3 passes its flags in memory, out of the filter's sight. ENOSYS makes glibc fall back to clone,
     // whose flags it can check: threads (CLONE_THREAD) pass, processes do not.
     rules.deny(SYS_clone3, ENOSYS);
-    rules.deny(SYS_clone, EPERM, SCMP_A0(SCMP_CMP_MASKED_EQ, std::uint64_t{CLONE_THREAD}, 0));
+    rules.deny(SYS_clone, EPERM, first_argument(SCMP_CMP_MASKED_EQ, CLONE_THREAD, 0));
 
     // Signals to itself only: kill() with 0 (its process group, which holds only itself: the launcher made it
     // a session leader, or it was one already) or with its own pid; the thread-directed calls with its own
     // pid. Arguments compare as 64-bit unsigned values, so negative pids (process groups) are "greater".
     auto const self = static_cast<std::uint64_t>(::getpid());
-    rules.deny(SYS_kill, EPERM, SCMP_A0(SCMP_CMP_GT, self));
+    rules.deny(SYS_kill, EPERM, first_argument(SCMP_CMP_GT, self));
     rules.deny_first_argument_in(SYS_kill, 1, self - 1);
     for (auto const call : {SYS_tgkill, SYS_rt_sigqueueinfo, SYS_rt_tgsigqueueinfo})
-        rules.deny(call, EPERM, SCMP_A0(SCMP_CMP_NE, self));
+        rules.deny(call, EPERM, first_argument(SCMP_CMP_NE, self));
     rules.load();
 }
 

@@ -115,7 +115,8 @@ detail::child_request make_request(runner_options const& options, fs::path const
     request.executable = options.launcher.string();
     request.launcher = true;
     request.arguments = {"--layers=" + options.layers.to_string(), "--workdir=" + workdir.string(),
-                         "--scratch-bytes=" + std::to_string(limits.scratch_bytes)};
+                         "--scratch-bytes=" + std::to_string(limits.scratch_bytes),
+                         "--file-bytes=" + std::to_string(limits.file_bytes)};
     if (auto root = interpreter_root(options.interpreter); !root.empty())
         request.arguments.push_back("--read-only=" + root);
     request.arguments.emplace_back("--");

@@ -210,8 +210,20 @@ limit_setting process_limit(run_limits const& limits, bool drop_privileges)
     return make_limit(RLIMIT_NPROC, limits.processes, limits.processes);
 }
 
-std::array<limit_setting, 6> plan_limits(run_limits const& limits, bool drop_privileges)
+// The launcher sets the file-size limit itself, once it has copied the work folder into the run's own tmpfs:
+// an input file (the validator's output.json) may be larger than what the program may write.
+limit_setting file_size_limit(run_limits const& limits, bool launcher)
 {
+    rlimit current{};
+    ::getrlimit(RLIMIT_FSIZE, &current);
+    if (launcher)
+        return {RLIMIT_FSIZE, current};
+    return make_limit(RLIMIT_FSIZE, limits.file_bytes, limits.file_bytes);
+}
+
+std::array<limit_setting, 6> plan_limits(child_request const& request)
+{
+    auto const& limits = request.limits;
     // RLIMIT_CPU counts whole seconds: round up, at least one. The hard limit (SIGKILL) backs up the
     // soft one (SIGXCPU) for programs that ignore SIGXCPU.
     auto const cpu_ms = std::max<std::chrono::milliseconds::rep>(limits.cpu.count(), 1);
@@ -219,10 +231,10 @@ std::array<limit_setting, 6> plan_limits(run_limits const& limits, bool drop_pri
     return {{
         make_limit(RLIMIT_CPU, cpu_seconds, cpu_seconds + 1),
         make_limit(RLIMIT_AS, limits.memory_bytes, limits.memory_bytes),
-        make_limit(RLIMIT_FSIZE, limits.file_bytes, limits.file_bytes),
+        file_size_limit(limits, request.launcher),
         make_limit(RLIMIT_NOFILE, limits.open_files, limits.open_files),
         make_limit(RLIMIT_CORE, 0, 0),
-        process_limit(limits, drop_privileges),
+        process_limit(limits, request.drop_privileges),
     }};
 }
 
@@ -294,7 +306,7 @@ boost::system::result<child_process, std::string> spawn_child(child_request cons
     plan.stdout_fd = out.write.get();
     plan.stderr_fd = err.write.get();
     plan.status_fd = status.write.get();
-    plan.limits = plan_limits(request.limits, request.drop_privileges);
+    plan.limits = plan_limits(request);
     plan.drop_privileges = request.drop_privileges;
     plan.keep_status_open = request.launcher;
     plan.parent = ::getpid();

@@ -12,6 +12,7 @@
 #include <cstdlib>
 #include <deque>
 #include <future>
+#include <string_view>
 #include <system_error>
 #include <utility>
 
@@ -44,9 +45,12 @@ std::string failure_of(run_result const& result)
         return result.error;
     if (result.status == run_status::exited && result.exit_code == 0 && result.stdout_bytes == "ok\n")
         return {};
-    auto const stderr_line = result.stderr_bytes.substr(0, result.stderr_bytes.find('\n'));
-    if (!stderr_line.empty())
-        return "the interpreter failed: " + stderr_line;
+    // The last line of a traceback names the error ("ModuleNotFoundError: No module named 'encodings'").
+    std::string_view errors{result.stderr_bytes};
+    while (!errors.empty() && errors.back() == '\n')
+        errors.remove_suffix(1);
+    if (!errors.empty())
+        return "the interpreter failed: " + std::string{errors.substr(errors.rfind('\n') + 1)};
     return "the interpreter ended with exit code " + std::to_string(result.exit_code) + ", signal " +
            std::to_string(result.signal);
 }

@@ -11,6 +11,7 @@
 #include "lib/github/github_webhook.hpp"
 #include "lib/github/open_source.hpp"
 #include "lib/runner.hpp"
+#include "lib/sandbox_probe.hpp"
 #include "lib/verifier.hpp"
 
 #include <boost/asio/io_context.hpp>
@@ -63,6 +64,12 @@ std::vector<pyfun::service::option_spec> all_option_specs()
     specs.push_back({"--cors-origin", "PYFUN_CORS_ORIGIN", "ORIGIN", "Access-Control-Allow-Origin on every answer", "*"});
     specs.push_back({"--python", "PYFUN_PYTHON", "PATH", "absolute path of the Python interpreter for learner code",
                      "python3 on PATH"});
+    specs.push_back({"--sandbox", "PYFUN_SANDBOX", "POLICY",
+                     "auto (every layer that works here), strict (refuse to start without namespaces and seccomp), "
+                     "portable (what Lambda can do)",
+                     "auto"});
+    specs.push_back({"--launcher", "PYFUN_LAUNCHER", "PATH", "the sandbox launcher executable",
+                     "pyfun-launcher beside this executable"});
     return specs;
 }
 
@@ -70,6 +77,8 @@ struct core_settings {
     std::string lessons;
     bool compat_base64 = false;
     std::string cors_origin = "*";
+    pyfun::core::sandbox_policy sandbox = pyfun::core::sandbox_policy::automatic;
+    std::string launcher;
 };
 
 std::optional<core_settings> read_core_settings(pyfun::service::option_values const& values)
@@ -83,6 +92,13 @@ std::optional<core_settings> read_core_settings(pyfun::service::option_values co
         return std::nullopt;
     }
     settings.compat_base64 = *compat;
+    auto const policy = pyfun::core::parse_sandbox_policy(values.get("--sandbox").value_or("auto"));
+    if (!policy) {
+        std::cerr << "pyfun-server: " << values.source("--sandbox") << " must be auto, strict or portable\n";
+        return std::nullopt;
+    }
+    settings.sandbox = *policy;
+    settings.launcher = values.get("--launcher").value_or("");
     if (auto const python = values.get("--python"))
         ::setenv("PYFUN_PYTHON", python->c_str(), 1);  // find_interpreter() reads it; the flag wins
     return settings;
@@ -151,7 +167,17 @@ int serve(int argc, char** argv)
         return 1;
     }
     pyfun::core::prepare_supervisor_process();
-    pyfun::core::runner sandbox{{*interpreter, {}}};
+    pyfun::core::runner_options base{*interpreter, {}};
+    base.launcher = settings->launcher;
+    auto const plan = pyfun::core::plan_sandbox(settings->sandbox, base);  // a few throwaway runs, once
+    if (!plan) {
+        std::cerr << "pyfun-server: " << plan.error() << '\n';
+        return 1;
+    }
+    for (auto const& warning : plan->warnings)
+        std::cerr << "pyfun-server: WARNING: " << warning << '\n';
+    std::cerr << "pyfun-server: " << pyfun::core::describe(*plan) << '\n';
+    pyfun::core::runner sandbox{pyfun::core::with_plan(base, *plan)};
     pyfun::core::verifier judge{sandbox, pyfun::core::run_limits{}};
 
     pyfun::core::api_options api_settings;

@@ -6,6 +6,7 @@
 
 #include "service/test_client.hpp"
 #include "support/child_process.hpp"
+#include "support/read_file.hpp"
 #include "support/run_sync.hpp"
 
 #include <boost/asio/co_spawn.hpp>
@@ -106,8 +107,7 @@ bool wait_for_child_of(pid_t parent, std::chrono::milliseconds limit)
             auto const name = entry.path().filename().string();
             if (name.find_first_not_of("0123456789") != std::string::npos)
                 continue;
-            std::ifstream stat{entry.path() / "stat"};
-            std::string text{std::istreambuf_iterator<char>{stat}, {}};
+            auto const text = pyfun::test::read_file_or_empty((entry.path() / "stat").string());
             auto const close = text.rfind(')');
             if (close == std::string::npos)
                 continue;

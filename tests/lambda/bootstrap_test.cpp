@@ -3,6 +3,7 @@
 
 #include "fake_runtime_api.hpp"
 #include "lambda_harness.hpp"
+#include "support/read_file.hpp"
 
 #include "lib/base64.hpp"
 
@@ -73,10 +74,9 @@ std::string epoch_ms_from_now(std::chrono::milliseconds offset)
 // The children of `pid` right now (/proc/<pid>/task/<pid>/children).
 std::string children_of(pid_t pid)
 {
-    std::ifstream in{"/proc/" + std::to_string(pid) + "/task/" + std::to_string(pid) + "/children"};
-    std::string children;
-    std::getline(in, children);
-    return children;
+    auto children = pyfun::test::read_file_or_empty("/proc/" + std::to_string(pid) + "/task/" + std::to_string(pid) +
+                                                    "/children");
+    return children.substr(0, children.find('\n'));
 }
 
 }  // namespace

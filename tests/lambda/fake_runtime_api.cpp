@@ -3,6 +3,7 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
@@ -21,6 +22,7 @@
 #include <thread>
 
 #include <fcntl.h>
+#include <sys/socket.h>
 
 namespace beast = boost::beast;
 namespace http = beast::http;
@@ -29,6 +31,8 @@ using tcp = net::ip::tcp;
 
 namespace pyfun::test {
 namespace {
+
+using namespace boost::asio::experimental::awaitable_operators;
 
 constexpr auto nothrow_awaitable = net::as_tuple(net::use_awaitable);
 constexpr std::string_view invocation_prefix = "/2018-06-01/runtime/invocation/";
@@ -47,6 +51,13 @@ std::string lower(std::string_view text)
 void close_on_exec(int fd)
 {
     ::fcntl(fd, F_SETFD, ::fcntl(fd, F_GETFD) | FD_CLOEXEC);
+}
+
+// True when the peer closed the connection (a non-blocking peek reads end of stream).
+bool peer_closed(tcp::socket& socket)
+{
+    char byte = 0;
+    return ::recv(socket.native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT) == 0;
 }
 
 http::response<http::string_body> empty_reply(http::status status, bool keep_alive)
@@ -94,7 +105,7 @@ struct fake_runtime_api::server {
             if (read_ec)
                 break;
             auto req = parser.release();
-            auto res = co_await answer(req);
+            auto res = co_await answer(req, stream);
             if (!res)
                 break;
             auto [write_ec, written] = co_await http::async_write(stream, *res, nothrow_awaitable);
@@ -108,11 +119,11 @@ struct fake_runtime_api::server {
 
     // nullopt: close the connection without a reply.
     net::awaitable<std::optional<http::response<http::string_body>>> answer(
-        http::request<http::string_body> const& req)
+        http::request<http::string_body> const& req, beast::tcp_stream& stream)
     {
         std::string_view const target = req.target();
         if (req.method() == http::verb::get && target == "/2018-06-01/runtime/invocation/next")
-            co_return co_await hand_out(req.keep_alive());
+            co_return co_await hand_out(req.keep_alive(), stream);
         if (req.method() != http::verb::post)
             co_return empty_reply(http::status::not_found, req.keep_alive());
 
@@ -143,16 +154,25 @@ struct fake_runtime_api::server {
     }
 
     // Holds the /next request until an invocation is queued, as Lambda does.
-    net::awaitable<std::optional<http::response<http::string_body>>> hand_out(bool keep_alive)
+    net::awaitable<std::optional<http::response<http::string_body>>> hand_out(bool keep_alive,
+                                                                              beast::tcp_stream& stream)
     {
         owner.count_next_request();
         if (drop_next > 0) {
             --drop_next;
             co_return std::nullopt;
         }
-        while (queue.empty() && !stopped)
-            co_await wakeup.async_wait(nothrow_awaitable);
-        if (stopped)
+        // A runtime that dies while its /next is held must not take the next invocation with it: the wait
+        // also ends when the connection turns readable (closed), and a closed one is checked once more before
+        // an invocation is taken (the wake-up may be handled before the close is noticed).
+        while (queue.empty() && !stopped) {
+            auto const woken =
+                co_await (wakeup.async_wait(nothrow_awaitable) ||
+                          stream.socket().async_wait(tcp::socket::wait_read, nothrow_awaitable));
+            if (woken.index() == 1)
+                co_return std::nullopt;
+        }
+        if (stopped || peer_closed(stream.socket()))
             co_return std::nullopt;
         auto next = std::move(queue.front());
         queue.pop_front();

@@ -75,6 +75,13 @@ std::vector<std::string> bwrap_arguments(variable_list const& variables, std::st
                                        "/proc",
                                        "--tmpfs",
                                        "/tmp",
+                                       // A checkout or build under /tmp would vanish under the fresh /tmp.
+                                       "--ro-bind",
+                                       PYFUN_SOURCE_DIR,
+                                       PYFUN_SOURCE_DIR,
+                                       "--ro-bind",
+                                       PYFUN_BIN_DIR,
+                                       PYFUN_BIN_DIR,
                                        "--unshare-user",
                                        "--uid",
                                        "993",

@@ -1,5 +1,6 @@
 #include "lib/runner.hpp"
 
+#include "support/read_file.hpp"
 #include "support/run_sync.hpp"
 
 #include <boost/asio/co_spawn.hpp>
@@ -101,11 +102,7 @@ core::run_result run_program(std::string program, core::run_limits limits = quic
     return pyfun::test::run_sync(sandbox.run(std::move(program), std::move(files), limits));
 }
 
-std::string read_file(fs::path const& path)
-{
-    std::ifstream in{path, std::ios::binary};
-    return {std::istreambuf_iterator<char>{in}, std::istreambuf_iterator<char>{}};
-}
+std::string read_file(fs::path const& path) { return pyfun::test::read_file_or_empty(path.string()); }
 
 std::vector<fs::path> process_folders()
 {

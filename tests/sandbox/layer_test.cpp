@@ -77,7 +77,8 @@ std::string own_namespace(std::string const& kind)
 
 }  // namespace
 
-TEST_CASE("with user_ns the program keeps an unprivileged uid, mapped one to one, and no capability", "[sandbox][layers]")
+TEST_CASE("with user_ns the program keeps an unprivileged uid, mapped one to one, and no capability",
+          "[sandbox][layers]")
 {
     if (!layer_works(sandbox_layer::user_ns))
         return;
@@ -85,7 +86,8 @@ TEST_CASE("with user_ns the program keeps an unprivileged uid, mapped one to one
                                  "import os\n"
                                  "print(' '.join(open('/proc/self/uid_map').read().split()))\n"
                                  "print(os.getuid(), os.geteuid())\n"
-                                 "print([l.split()[1] for l in open('/proc/self/status') if l.startswith('CapEff')][0])\n"
+                                 "print(*[l.split()[1] for l in open('/proc/self/status')\n"
+                                 "        if l.startswith('CapEff')])\n"
                                  "print(os.readlink('/proc/self/ns/user'))\n");
 
     REQUIRE(result.status == core::run_status::exited);
@@ -98,16 +100,18 @@ TEST_CASE("with user_ns the program keeps an unprivileged uid, mapped one to one
     CHECK(lines[3] != own_namespace("user"));
 }
 
-TEST_CASE("with pid, net, ipc or uts namespaces the program is in a namespace of its own", "[sandbox][layers]")
+TEST_CASE("with pid, net, ipc or uts namespaces the program is in a namespace of its own",
+          "[sandbox][layers]")
 {
-    auto const [layer, kind] = GENERATE(std::pair{sandbox_layer::pid_ns, "pid"}, std::pair{sandbox_layer::net_ns, "net"},
-                                        std::pair{sandbox_layer::ipc_ns, "ipc"}, std::pair{sandbox_layer::uts_ns, "uts"});
+    auto const [layer, kind] =
+        GENERATE(std::pair{sandbox_layer::pid_ns, "pid"}, std::pair{sandbox_layer::net_ns, "net"},
+                 std::pair{sandbox_layer::ipc_ns, "ipc"}, std::pair{sandbox_layer::uts_ns, "uts"});
     INFO(kind);
     if (!layer_works(layer))
         return;
 
-    auto const result = run_with({sandbox_layer::user_ns, layer},
-                                 "import os\nprint(os.readlink('/proc/self/ns/" + std::string{kind} + "'))\n");
+    auto const program = "import os\nprint(os.readlink('/proc/self/ns/" + std::string{kind} + "'))\n";
+    auto const result = run_with({sandbox_layer::user_ns, layer}, program);
 
     REQUIRE(result.status == core::run_status::exited);
     CHECK_THAT(result.stdout_bytes, Catch::StartsWith(std::string{kind} + ":["));
@@ -132,7 +136,8 @@ TEST_CASE("with pid_ns the program is pid 2 and cannot see or signal the server"
     CHECK(result.stdout_bytes == "2 0\nno such process\n");
 }
 
-TEST_CASE("with net_ns there is only a loopback that is down, and the server's port is out of reach", "[sandbox][layers]")
+TEST_CASE("with net_ns there is only a loopback that is down, and the server's port is out of reach",
+          "[sandbox][layers]")
 {
     if (!layer_works(sandbox_layer::net_ns))
         return;
@@ -142,8 +147,8 @@ TEST_CASE("with net_ns there is only a loopback that is down, and the server's p
                                  "import socket\n"
                                  "print(socket.if_nameindex())\n"
                                  "try:\n"
-                                 "    socket.create_connection(('127.0.0.1', " + std::to_string(server.port()) +
-                                     "), timeout=1)\n"
+                                 "    address = ('127.0.0.1', " + std::to_string(server.port()) + ")\n"
+                                 "    socket.create_connection(address, timeout=1)\n"
                                  "except OSError as e:\n"
                                  "    print(type(e).__name__)\n");
 
@@ -156,12 +161,14 @@ TEST_CASE("with uts_ns the program has a host name of its own", "[sandbox][layer
 {
     if (!layer_works(sandbox_layer::uts_ns))
         return;
-    auto const result = run_with({sandbox_layer::user_ns, sandbox_layer::uts_ns}, "import os\nprint(os.uname().nodename)\n");
+    auto const result =
+        run_with({sandbox_layer::user_ns, sandbox_layer::uts_ns}, "import os\nprint(os.uname().nodename)\n");
 
     CHECK(result.stdout_bytes == "pyfun\n");
 }
 
-TEST_CASE("with mount_ns the program sees a read-only system, a private /tmp and its work folder only", "[sandbox][layers]")
+TEST_CASE("with mount_ns the program sees a read-only system, a private /tmp and its work folder only",
+          "[sandbox][layers]")
 {
     if (!layer_works(sandbox_layer::mount_ns))
         return;
@@ -170,11 +177,13 @@ TEST_CASE("with mount_ns the program sees a read-only system, a private /tmp and
 
     auto const result = run_with({sandbox_layer::user_ns, sandbox_layer::mount_ns},
                                  "import os\n"
-                                 "print(os.path.exists('" + lessons.string() + "'), os.path.exists('/etc/passwd'))\n"
-                                 "print(sorted(set(os.listdir('/')) - {'bin', 'dev', 'etc', 'lib', 'lib32', 'lib64',\n"
-                                 "                                     'libx32', 'sbin', 'tmp', 'usr'}))\n"
-                                 "print(sorted(os.listdir('/etc')), sorted(os.listdir('.')), open('data.txt').read())\n"
-                                 "for path in ('/usr/pyfun-test', '/pyfun-test', '" + lessons.string() + "'):\n"
+                                 "lessons = '" + lessons.string() + "'\n"
+                                 "print(os.path.exists(lessons), os.path.exists('/etc/passwd'))\n"
+                                 "print(sorted(set(os.listdir('/')) - {'bin', 'dev', 'etc', 'lib', 'lib32',\n"
+                                 "                                     'lib64', 'libx32', 'sbin', 'tmp', 'usr'}))\n"
+                                 "print(sorted(os.listdir('/etc')), sorted(os.listdir('.')),\n"
+                                 "      open('data.txt').read())\n"
+                                 "for path in ('/usr/pyfun-test', '/pyfun-test', lessons):\n"
                                  "    try:\n"
                                  "        open(path, 'w')\n"
                                  "    except OSError as e:\n"
@@ -220,7 +229,31 @@ TEST_CASE("with mount_ns the work folder and /tmp are capped in size", "[sandbox
     CHECK(std::stoi(result.stdout_bytes.substr(7)) <= 32);
 }
 
-TEST_CASE("with seccomp no process, no socket and no signal to others can be made, but threads can", "[sandbox][layers]")
+TEST_CASE("with mount_ns a work folder outside /tmp is a capped tmpfs of its own", "[sandbox][layers]")
+{
+    if (!layer_works(sandbox_layer::mount_ns))
+        return;
+    pyfun::test::scratch_folder const root{"pyfun-layer-test", 0700, "/var/tmp"};
+    auto limits = quick_limits();
+    limits.scratch_bytes = 1u << 20;
+    core::runner sandbox{
+        pyfun::test::sandboxed_options(root.path(), {sandbox_layer::user_ns, sandbox_layer::mount_ns})};
+
+    auto const result = pyfun::test::run_sync(sandbox.run("import os\n"
+                                                          "print(os.getcwd().startswith('/var/tmp/'))\n"
+                                                          "try:\n"
+                                                          "    for i in range(32):\n"
+                                                          "        open(f'f{i}', 'wb').write(b'x' * 65536)\n"
+                                                          "except OSError as e:\n"
+                                                          "    print(e.strerror)\n",
+                                                          {}, limits));
+
+    CHECK(result.stdout_bytes == "True\nNo space left on device\n");
+    CHECK(root.empty());
+}
+
+TEST_CASE("with seccomp no process, no socket and no signal to others can be made, but threads can",
+          "[sandbox][layers]")
 {
     if (!layer_works(sandbox_layer::seccomp))
         return;
@@ -238,12 +271,14 @@ TEST_CASE("with seccomp no process, no socket and no signal to others can be mad
                                  "libc.syscall(435, 0, 0)\n"
                                  "print(code(os.fork), code(socket.socket), code(socket.socketpair),\n"
                                  "      errno.errorcode[ctypes.get_errno()])\n"
-                                 "print(code(lambda: os.kill(" + server + ", 0)), code(lambda: os.kill(-1, 0)),\n"
+                                 "print(code(lambda: os.kill(" + server + ", 0)),\n"
+                                 "      code(lambda: os.kill(-1, 0)),\n"
                                  "      code(lambda: os.kill(os.getpid(), 0)), code(lambda: os.kill(0, 0)))\n"
                                  "t = threading.Thread(target=print, args=('thread',))\n"
                                  "t.start()\n"
                                  "t.join()\n"
-                                 "print([l.split()[1] for l in open('/proc/self/status') if l.startswith('Seccomp:')][0])\n");
+                                 "print(*[l.split()[1] for l in open('/proc/self/status')\n"
+                                 "        if l.startswith('Seccomp:')])\n");
 
     REQUIRE(result.status == core::run_status::exited);
     CHECK(result.stdout_bytes == "EPERM EPERM EPERM ENOSYS\nEPERM EPERM ok ok\nthread\n2\n");
@@ -254,7 +289,8 @@ TEST_CASE("without seccomp a program running as the server's own uid could signa
     // The control for the test above: as root the uid drop already stops it, so this shows only as non-root.
     if (::geteuid() == 0)
         return;
-    auto const result = run_with({}, "import os\nos.kill(" + std::to_string(::getpid()) + ", 0)\nprint('ok')\n");
+    auto const server = std::to_string(::getpid());
+    auto const result = run_with({}, "import os\nos.kill(" + server + ", 0)\nprint('ok')\n");
 
     CHECK(result.stdout_bytes == "ok\n");
 }
@@ -275,7 +311,8 @@ TEST_CASE("with landlock the program reads system files and writes its work fold
                                  "    except OSError as e:\n"
                                  "        return errno.errorcode[e.errno]\n"
                                  "print(code(lambda: open('" + lesson.string() + "').read()),\n"
-                                 "      code(lambda: open('" + (open_folder.path() / "x").string() + "', 'w')),\n"
+                                 "      code(lambda: open('" + (open_folder.path() / "x").string() +
+                                     "', 'w')),\n"
                                  "      code(lambda: os.listdir('/')),\n"
                                  "      code(lambda: open('/usr/lib/os-release').read()),\n"
                                  "      code(lambda: open('mine.txt', 'w').write('x')))\n");
@@ -292,13 +329,15 @@ TEST_CASE("with every layer found, /proc shows only the run and the server is no
         WARN("no pid_ns and mount_ns here: nothing to check");
         return;
     }
-    auto const result = run_with(layers, "import os\nprint(os.getpid(), sorted(p for p in os.listdir('/proc') if p.isdigit()))\n");
+    auto const result =
+        run_with(layers, "import os\nprint(os.getpid(), sorted(p for p in os.listdir('/proc') if p.isdigit()))\n");
 
     REQUIRE(result.status == core::run_status::exited);
     CHECK(result.stdout_bytes == "2 ['1', '2']\n");
 }
 
-TEST_CASE("with every layer found, runs end and report as they do with the portable layers", "[sandbox][layers]")
+TEST_CASE("with every layer found, runs end and report as they do with the portable layers",
+          "[sandbox][layers]")
 {
     auto const& layers = pyfun::test::facts().plan.layers;
     auto cpu_limits = quick_limits();
@@ -307,19 +346,22 @@ TEST_CASE("with every layer found, runs end and report as they do with the porta
         std::string program;
         core::run_status status;
         int exit_code;
-        std::optional<int> signal;  // nullopt: not checked (an output flood ends by our SIGKILL or by SIGPIPE)
+        std::optional<int> signal;  // nullopt: not checked (a flood ends by our SIGKILL or by SIGPIPE)
         std::string output;
         core::run_limits limits = quick_limits();
     };
     auto const [program, status, exit_code, signal, output, limits] = GENERATE_COPY(values<expectation>({
         {"print('hi')\n", core::run_status::exited, 0, 0, "hi\n"},
         {"import sys\nprint('x', end='')\nsys.exit(3)\n", core::run_status::exited, 3, 0, "x"},
-        {"import os, signal\nos.kill(os.getpid(), signal.SIGTERM)\n", core::run_status::exited, -1, SIGTERM, ""},
-        {"import os, signal\nos.kill(os.getpid(), signal.SIGSEGV)\n", core::run_status::exited, -1, SIGSEGV, ""},
+        {"import os, signal\nos.kill(os.getpid(), signal.SIGTERM)\n", core::run_status::exited, -1, SIGTERM,
+         ""},
+        {"import os, signal\nos.kill(os.getpid(), signal.SIGSEGV)\n", core::run_status::exited, -1, SIGSEGV,
+         ""},
         {"while True:\n    pass\n", core::run_status::cpu_limit, -1, SIGXCPU, "", cpu_limits},
         {"b = bytearray(10 * 1024**3)\n", core::run_status::memory_limit, 90, 0, ""},
         {"import sys\nsys.stdout.write('x' * 10**7)\n", core::run_status::output_limit, -1, std::nullopt, ""},
-        {"with open('big', 'wb') as f:\n    f.write(b'x' * (2 << 20))\n", core::run_status::output_limit, -1, SIGXFSZ, ""},
+        {"with open('big', 'wb') as f:\n    f.write(b'x' * (2 << 20))\n", core::run_status::output_limit, -1,
+         SIGXFSZ, ""},
         {"import sys\nprint(sys.argv, __name__, __file__)\n", core::run_status::exited, 0, 0,
          "['main.py'] __main__ main.py\n"},
     }));
@@ -336,7 +378,27 @@ TEST_CASE("with every layer found, runs end and report as they do with the porta
     CHECK(pyfun::test::own_children() == 0);
 }
 
-TEST_CASE("with every layer found, a cancelled run ends at once and leaves nothing behind", "[sandbox][layers][timeout]")
+TEST_CASE("with every layer found, input files larger than the file-size limit still arrive whole",
+          "[sandbox][layers]")
+{
+    // The validator's output.json holds up to twice the output cap, which may exceed what a program may write.
+    auto limits = quick_limits();
+    limits.file_bytes = 64 * 1024;
+    std::string const big(200 * 1024, 'x');
+
+    auto const result = run_with(pyfun::test::facts().plan.layers,
+                                 "import os\n"
+                                 "print(os.path.getsize('big.txt'), flush=True)\n"
+                                 "open('out.bin', 'wb').write(b'y' * (128 * 1024))\n",
+                                 {{"big.txt", big}}, limits);
+
+    CHECK(result.stdout_bytes == std::to_string(big.size()) + "\n");
+    CHECK(result.status == core::run_status::output_limit);  // the program's own writing is still limited
+    CHECK(result.signal == SIGXFSZ);
+}
+
+TEST_CASE("with every layer found, a cancelled run ends at once and leaves nothing behind",
+          "[sandbox][layers][timeout]")
 {
     using namespace boost::asio::experimental::awaitable_operators;
     pyfun::test::scratch_folder const root{"pyfun-layer-test"};

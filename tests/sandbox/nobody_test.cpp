@@ -18,6 +18,7 @@ TEST_CASE("runs keep their layers and verdicts when the server is not root", "[s
         WARN("not root: this process is the unprivileged case already");
         return;
     }
+    REQUIRE(std::filesystem::exists("/usr/bin/setpriv"));  // util-linux, essential on Debian
     auto const self = std::filesystem::read_symlink("/proc/self/exe").string();
     pyfun::test::child_process suites{
         "/usr/bin/setpriv",

@@ -36,7 +36,8 @@ core::sandbox_plan const& auto_plan()
 
 bool probed(core::sandbox_plan const& plan, std::string const& layer)
 {
-    return std::any_of(plan.probes.begin(), plan.probes.end(), [&](auto const& p) { return p.layer == layer; });
+    auto const named = [&](core::layer_probe const& p) { return p.layer == layer; };
+    return std::any_of(plan.probes.begin(), plan.probes.end(), named);
 }
 
 }  // namespace
@@ -49,13 +50,15 @@ TEST_CASE("the sandbox policy is auto, strict or portable", "[sandbox][probe]")
     CHECK_FALSE(core::parse_sandbox_policy(""));
     CHECK_FALSE(core::parse_sandbox_policy("Auto"));
     CHECK_FALSE(core::parse_sandbox_policy("none"));
-    for (auto const policy : {core::sandbox_policy::automatic, core::sandbox_policy::strict, core::sandbox_policy::portable})
+    for (auto const policy :
+         {core::sandbox_policy::automatic, core::sandbox_policy::strict, core::sandbox_policy::portable})
         CHECK(core::parse_sandbox_policy(core::policy_name(policy)) == policy);
 }
 
 TEST_CASE("launcher layer sets round-trip through their command-line text", "[sandbox][probe]")
 {
-    core::sandbox_layer_set const layers{sandbox_layer::user_ns, sandbox_layer::net_ns, sandbox_layer::seccomp};
+    core::sandbox_layer_set const layers{sandbox_layer::user_ns, sandbox_layer::net_ns,
+                                         sandbox_layer::seccomp};
     CHECK(layers.to_string() == "user_ns,net_ns,seccomp");
     CHECK(core::sandbox_layer_set::parse(layers.to_string()) == layers);
     CHECK(core::sandbox_layer_set::parse("") == core::sandbox_layer_set{});
@@ -106,7 +109,8 @@ TEST_CASE("PYFUN_LAUNCHER names the launcher when none is configured", "[sandbox
     CHECK_FALSE(core::find_launcher("relative/pyfun-launcher"));
 }
 
-TEST_CASE("the probe tries every launcher layer and the cgroup, and explains each one that fails", "[sandbox][probe]")
+TEST_CASE("the probe tries every launcher layer and the cgroup, and explains each one that fails",
+          "[sandbox][probe]")
 {
     auto const& plan = auto_plan();
 
@@ -136,6 +140,26 @@ TEST_CASE("the probe finds the layers the caller expects, if it says", "[sandbox
     if (expected == nullptr)
         return;
     CHECK(pyfun::test::facts().plan.layers.to_string() == expected);
+}
+
+TEST_CASE("a layer whose throwaway run fails is off, with the reason", "[sandbox][probe]")
+{
+    auto options = base_options();
+    options.interpreter = "/bin/false";  // starts under every layer, then fails
+
+    auto const automatic = core::plan_sandbox(core::sandbox_policy::automatic, options);
+    REQUIRE(automatic.has_value());
+    CHECK(automatic->layers.empty());
+    CHECK(automatic->launcher.empty());
+    for (auto const& probe : automatic->probes) {
+        INFO(probe.layer);
+        CHECK_FALSE(probe.works);
+    }
+    CHECK_THAT(automatic->probes.front().detail, Catch::Contains("exit code 1"));
+
+    auto const strict = core::plan_sandbox(core::sandbox_policy::strict, options);
+    REQUIRE(strict.has_error());
+    CHECK_THAT(strict.error(), Catch::Contains("user_ns (the interpreter ended with exit code 1"));
 }
 
 TEST_CASE("strict starts exactly when every namespace and seccomp work", "[sandbox][probe]")
@@ -177,7 +201,8 @@ TEST_CASE("launcher layers without a launcher are a programming error", "[sandbo
     CHECK_THROWS_AS(core::runner{options}, std::invalid_argument);
 }
 
-TEST_CASE("a launcher that cannot start or set up is a sandbox error, never the learner's output", "[sandbox][probe]")
+TEST_CASE("a launcher that cannot start or set up is a sandbox error, never the learner's output",
+          "[sandbox][probe]")
 {
     pyfun::test::scratch_folder const root{"pyfun-probe-test"};
     core::run_limits limits;

@@ -1,5 +1,7 @@
 #include "sandbox/sandbox_support.hpp"
 
+#include "support/read_file.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <arpa/inet.h>
@@ -14,8 +16,6 @@
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
-#include <iterator>
 #include <sstream>
 #include <vector>
 
@@ -39,7 +39,8 @@ sandbox_facts probe_once()
     REQUIRE(interpreter);
     found.interpreter = *interpreter;
     auto const launcher = core::find_launcher({});
-    REQUIRE(launcher);  // built beside the test binary
+    INFO("pyfun-launcher must be built beside the test binary (or named by $PYFUN_LAUNCHER)");
+    REQUIRE(launcher);
     found.launcher = *launcher;
     char const* const policy_text = std::getenv("PYFUN_SANDBOX");
     auto const policy = core::parse_sandbox_policy(policy_text ? policy_text : "auto");
@@ -68,7 +69,8 @@ std::vector<fs::path> process_folders()
     std::error_code ec;
     for (fs::directory_iterator it{"/proc", ec}, end; !ec && it != end; it.increment(ec)) {
         auto const name = it->path().filename().string();
-        if (!name.empty() && std::all_of(name.begin(), name.end(), [](char c) { return c >= '0' && c <= '9'; }))
+        auto const digit = [](char c) { return c >= '0' && c <= '9'; };
+        if (!name.empty() && std::all_of(name.begin(), name.end(), digit))
             folders.push_back(it->path());
     }
     return folders;
@@ -145,9 +147,9 @@ core::runner_options sandboxed_options(fs::path const& work_root, core::sandbox_
     return options;
 }
 
-scratch_folder::scratch_folder(std::string_view prefix, unsigned mode)
+scratch_folder::scratch_folder(std::string_view prefix, unsigned mode, fs::path const& base)
 {
-    auto pattern = (fs::temp_directory_path() / (std::string{prefix} + "-XXXXXX")).string();
+    auto pattern = (base / (std::string{prefix} + "-XXXXXX")).string();
     REQUIRE(::mkdtemp(pattern.data()) != nullptr);
     path_ = pattern;
     REQUIRE(::chmod(path_.c_str(), mode) == 0);
@@ -228,7 +230,7 @@ bool process_mentions(std::string_view needle)
         if (folder.filename() == self)
             continue;
         for (auto const* file : {"cmdline", "environ"})
-            if (read_file(folder / file).find(needle) != std::string::npos)
+            if (read_file_or_empty((folder / file).string()).find(needle) != std::string::npos)
                 return true;
     }
     return false;
@@ -239,7 +241,7 @@ int own_children()
     auto const self = std::to_string(::getpid());
     int count = 0;
     for (auto const& folder : process_folders()) {
-        auto const stat = read_file(folder / "stat");
+        auto const stat = read_file_or_empty((folder / "stat").string());
         auto const close = stat.rfind(')');
         if (close == std::string::npos)
             continue;
@@ -249,12 +251,6 @@ int own_children()
         count += ppid == self ? 1 : 0;
     }
     return count;
-}
-
-std::string read_file(fs::path const& path)
-{
-    std::ifstream in{path, std::ios::binary};
-    return {std::istreambuf_iterator<char>{in}, std::istreambuf_iterator<char>{}};
 }
 
 }  // namespace pyfun::test

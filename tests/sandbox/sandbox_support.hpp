@@ -34,12 +34,15 @@ sandbox_facts const& facts();
 
 // Runner options with the probed layers (or with `layers` instead), work folders under `work_root`.
 core::runner_options sandboxed_options(std::filesystem::path const& work_root);
-core::runner_options sandboxed_options(std::filesystem::path const& work_root, core::sandbox_layer_set layers);
+core::runner_options sandboxed_options(std::filesystem::path const& work_root,
+                                       core::sandbox_layer_set layers);
 
-// A fresh folder under the temporary folder, removed with everything in it. `mode` is applied exactly.
+// A fresh folder under `base` (the temporary folder by default), removed with everything in it. `mode` is
+// applied exactly.
 class scratch_folder {
 public:
-    explicit scratch_folder(std::string_view prefix, unsigned mode = 0700);
+    explicit scratch_folder(std::string_view prefix, unsigned mode = 0700,
+                            std::filesystem::path const& base = std::filesystem::temp_directory_path());
     ~scratch_folder();
     scratch_folder(scratch_folder const&) = delete;
     scratch_folder& operator=(scratch_folder const&) = delete;
@@ -106,7 +109,5 @@ bool process_mentions(std::string_view needle);
 
 // Children of this process, zombies included.
 int own_children();
-
-std::string read_file(std::filesystem::path const& path);
 
 }  // namespace pyfun::test

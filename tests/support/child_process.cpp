@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include <fcntl.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -38,6 +39,8 @@ child_process::child_process(std::string const& executable, std::vector<std::str
     if (pid_ == 0) {
         ::dup2(fds[1], 1);
         ::dup2(fds[1], 2);
+        // Asio's sockets are not close-on-exec: a child must not keep a test server's listener alive.
+        ::syscall(SYS_close_range, 3U, ~0U, 0U);
         ::execve(executable.c_str(), argv.data(), envp.data());
         ::_exit(127);
     }
