@@ -34,8 +34,9 @@ Exits 0 when a response was printed, 1 on an error, 2 on a usage error.
 
 Options:
   --event FILE      the event JSON; - reads it from stdin
-  --handler NAME    what the function serves (env _HANDLER; default router): router, stages_info, stage_info,
-                    lesson_info, lesson_verify, or the old lambda_app.<name>_handler names
+  --handler NAME    what the function serves (env _HANDLER; default router): router, reader (no verify),
+                    stages_info, stage_info, lesson_info, lesson_verify, or the old lambda_app.<name>_handler
+                    names
   --lessons SOURCE  dir:<path> or a plain folder path (env PYFUN_LESSONS; default: the bundled lessons)
   -h, --help        this help
 

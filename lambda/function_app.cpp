@@ -1,7 +1,10 @@
 #include "function_app.hpp"
 
+#include "lib/github/health_details.hpp"
 #include "lib/github/open_source.hpp"
 #include "lib/source_spec.hpp"
+#include "lib/switch_value.hpp"
+#include "service/playground_files.hpp"
 
 #include <boost/json/array.hpp>
 
@@ -14,21 +17,11 @@ namespace json = boost::json;
 namespace pyfun::lambda {
 namespace {
 
-json::array layer_list(core::runner const& sandbox)
+// GET /healthz reports the sandbox (and a GitHub source) the way pyfun-server's does.
+core::api_options with_health(core::api_options options, core::runner const& sandbox,
+                              github::github_source const* github)
 {
-    json::array layers;
-    for (auto const& layer : sandbox.sandbox_layers())
-        layers.emplace_back(layer);
-    return layers;
-}
-
-// GET /healthz reports the sandbox the way pyfun-server's does.
-core::api_options with_health_details(core::api_options options, core::runner const& sandbox)
-{
-    options.health_details = [&sandbox] {
-        return json::object{{"sandbox", layer_list(sandbox)},
-                            {"interpreter", sandbox.interpreter().string()}};
-    };
+    options.health_details = github::health_details(sandbox, github);
     return options;
 }
 
@@ -57,8 +50,19 @@ function_settings settings_from_environment(char const* command_handler)
     settings.lessons = env_or("PYFUN_LESSONS", "");
     settings.compat = env_or("PYFUN_COMPAT", "");
     settings.cors_origin = env_or("PYFUN_CORS_ORIGIN", "*");
+    settings.playground = env_or("PYFUN_PLAYGROUND", "");
     return settings;
 }
+
+struct function_app::parts {
+    github::opened_source lessons;
+    std::filesystem::path interpreter;
+    core::api_options options;
+    function_kind kind;
+    response_style style;
+    std::string webhook_secret;
+    bool playground = false;
+};
 
 boost::system::result<std::unique_ptr<function_app>, init_failure> function_app::open(
     function_settings const& settings, boost::asio::any_io_executor executor)
@@ -68,12 +72,17 @@ boost::system::result<std::unique_ptr<function_app>, init_failure> function_app:
         return init_failure{
             "Runtime.HandlerNotFound",
             "unknown handler \"" + settings.handler +
-                "\": use router, stages_info, stage_info, lesson_info or lesson_verify (or the "
+                "\": use router, reader, stages_info, stage_info, lesson_info or lesson_verify (or the "
                 "lambda_app.*_handler names of the old image)"};
     auto const compat = core::parse_compat_mode(settings.compat);
     if (!compat)
         return init_failure{"Runtime.InvalidConfiguration",
                             "PYFUN_COMPAT is \"" + settings.compat + "\": it must be pyfun-v2 or none"};
+    auto const playground = settings.playground.empty() ? std::optional<bool>{false}
+                                                        : core::parse_switch(settings.playground);
+    if (!playground)
+        return init_failure{"Runtime.InvalidConfiguration",
+                            "PYFUN_PLAYGROUND is \"" + settings.playground + "\": it must be 1 or 0 (true/false)"};
     auto interpreter = core::find_interpreter();
     if (!interpreter)
         return init_failure{
@@ -89,24 +98,32 @@ boost::system::result<std::unique_ptr<function_app>, init_failure> function_app:
     auto opened = github::open_any_lesson_source(std::move(executor), settings.lessons, *github_settings);
     if (!opened)
         return init_failure{"Runtime.LessonsUnavailable", opened.error().message};
-    auto source = std::move(opened->source);
 
-    core::api_options options;
-    options.cors_origin = settings.cors_origin;
-    options.compat_base64 = *compat;
-    response_style style{settings.cors_origin, *compat};
-    return std::unique_ptr<function_app>{new function_app{std::move(source), std::move(*interpreter),
-                                                          std::move(options), *kind, std::move(style)}};
+    parts p{std::move(*opened), std::move(*interpreter), {}, *kind, {settings.cors_origin, *compat},
+            github_settings->webhook_secret, *playground};
+    p.options.cors_origin = settings.cors_origin;
+    p.options.compat_base64 = *compat;
+    return std::unique_ptr<function_app>{new function_app{std::move(p)}};
 }
 
-function_app::function_app(std::unique_ptr<core::lesson_source> source, std::filesystem::path interpreter,
-                           core::api_options options, function_kind kind, response_style style)
-    : source_{std::move(source)},
-      sandbox_{portable_runner(std::move(interpreter))},
+function_app::function_app(parts p)
+    : source_{std::move(p.lessons.source)},
+      github_{p.lessons.github},
+      sandbox_{portable_runner(std::move(p.interpreter))},
       judge_{sandbox_, core::run_limits{}},
-      api_{*source_, judge_, with_health_details(std::move(options), sandbox_)},
-      handler_{api_, kind, std::move(style)}
+      api_{*source_, judge_, with_health(std::move(p.options), sandbox_, github_)},
+      handler_{front(p), p.kind, std::move(p.style)}
 {
+}
+
+core::handler& function_app::front(parts const& p)
+{
+    core::handler* next = &api_;
+    if (github_ != nullptr)
+        next = &webhook_.emplace(*next, *github_, p.webhook_secret);
+    if (p.playground)
+        next = &page_.emplace(*next, *source_, service::playground_files(), core::playground_options{});
+    return *next;
 }
 
 json::object function_app::description() const
@@ -114,7 +131,8 @@ json::object function_app::description() const
     return json::object{{"handler", function_kind_name(handler_.kind())},
                         {"lessons", source_->description()},
                         {"interpreter", sandbox_.interpreter().string()},
-                        {"sandbox", layer_list(sandbox_)}};
+                        {"sandbox", github::health_details(sandbox_, nullptr)()["sandbox"]},
+                        {"playground", page_.has_value()}};
 }
 
 }  // namespace pyfun::lambda

@@ -7,6 +7,8 @@
 #include "function_handler.hpp"
 
 #include "lib/api.hpp"
+#include "lib/github/github_webhook.hpp"
+#include "lib/playground.hpp"
 #include "lib/lesson_source.hpp"
 #include "lib/runner.hpp"
 #include "lib/verifier.hpp"
@@ -15,6 +17,7 @@
 #include <boost/system/result.hpp>
 
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace pyfun::lambda {
@@ -24,6 +27,7 @@ struct function_settings {
     std::string lessons;             // PYFUN_LESSONS: dir:<path>; empty for the bundled lessons
     std::string compat;              // PYFUN_COMPAT: pyfun-v2 or none
     std::string cors_origin = "*";   // PYFUN_CORS_ORIGIN
+    std::string playground;          // PYFUN_PLAYGROUND: 1/true/yes/on serves the /play page (off by default)
     // PYFUN_PYTHON is read by core::find_interpreter() itself.
 };
 
@@ -53,13 +57,19 @@ public:
     boost::json::object description() const;
 
 private:
-    function_app(std::unique_ptr<core::lesson_source> source, std::filesystem::path interpreter,
-                 core::api_options options, function_kind kind, response_style style);
+    struct parts;  // what open() found out, for the constructor
+    explicit function_app(parts p);
+
+    // The API, behind the webhook (GitHub sources) and the playground page (when enabled).
+    core::handler& front(parts const& p);
 
     std::unique_ptr<core::lesson_source> source_;
+    github::github_source* github_;  // source_ when it is a GitHub source, else null
     core::runner sandbox_;
     core::verifier judge_;
     core::api api_;
+    std::optional<github::webhook_handler> webhook_;
+    std::optional<core::playground> page_;
     function_handler handler_;
 };
 

@@ -1,16 +1,13 @@
 #include "function_handler.hpp"
 
-#include "lib/base64.hpp"
-
-#include <boost/json/object.hpp>
-#include <boost/json/serialize.hpp>
+#include "lib/api.hpp"
+#include "lib/github/github_webhook.hpp"
 
 #include <array>
 #include <map>
 #include <string>
 #include <utility>
 
-namespace json = boost::json;
 namespace net = boost::asio;
 
 namespace pyfun::lambda {
@@ -22,8 +19,9 @@ struct kind_names {
     std::string_view old_name;  // the old image's Python handler
 };
 
-constexpr std::array<kind_names, 5> all_kinds{{
+constexpr std::array<kind_names, 6> all_kinds{{
     {function_kind::router, "router", ""},
+    {function_kind::reader, "reader", ""},
     {function_kind::stages_info, "stages_info", "lambda_app.stages_info_handler"},
     {function_kind::stage_info, "stage_info", "lambda_app.stage_info_handler"},
     {function_kind::lesson_info, "lesson_info", "lambda_app.lesson_info_handler"},
@@ -92,40 +90,32 @@ function_handler::function_handler(core::handler& api, function_kind kind, respo
 net::awaitable<core::response> function_handler::handle(events::decoded_event event)
 {
     auto& request = event.request;
-    if (kind_ == function_kind::router || request.method == "OPTIONS")
+    bool const reads_only = kind_ == function_kind::reader && request.method != "GET" &&
+                            request.method != "OPTIONS" && !github::is_webhook_path(request.path);
+    if (reads_only)
+        co_return styled(core::method_not_allowed("GET"));
+    if (kind_ == function_kind::router || kind_ == function_kind::reader || request.method == "OPTIONS")
         co_return co_await api_.handle(std::move(request));
 
     std::string_view const allowed = kind_ == function_kind::lesson_verify ? "POST" : "GET";
-    if (request.method != allowed) {
-        auto res = failure(405, "method not allowed");
-        res.headers.emplace("allow", std::string{allowed} + ", OPTIONS");
-        co_return res;
-    }
+    if (request.method != allowed)
+        co_return styled(core::method_not_allowed(allowed));
     auto target = build_path(kind_, event.path_parameters);
     if (target.status != 0)
-        co_return failure(target.status, target.problem);
+        co_return styled(core::failure_response(target.status, target.problem));
     request.path = std::move(target.path);
     co_return co_await api_.handle(std::move(request));
 }
 
 core::response function_handler::deadline_exceeded() const
 {
-    return failure(504, "the invocation deadline was reached: the run was stopped before it finished");
+    return styled(
+        core::failure_response(504, "the invocation deadline was reached: the run was stopped before it finished"));
 }
 
-core::response function_handler::failure(unsigned status, std::string_view message) const
+core::response function_handler::styled(core::response res) const
 {
-    core::response res{status, {}, json::serialize(json::object{{"fail", true}, {"error", message}}), {}};
-    res.headers.emplace("content-type", "application/json");
-    res.headers.emplace("access-control-allow-origin", style_.cors_origin);
-    if (style_.cors_origin != "*")
-        res.headers.emplace("vary", "Origin");
-    if (style_.compat_base64) {
-        // The deployed frontend base64-decodes every body, failures included (as the API does in this mode).
-        res.body = core::base64_encode(res.body);
-        res.headers.find("content-type")->second = "text/plain; charset=utf-8";
-    }
-    return res;
+    return core::finish_response(std::move(res), style_.cors_origin, style_.compat_base64);
 }
 
 }  // namespace pyfun::lambda

@@ -34,18 +34,13 @@ response success_body(std::string body)
 
 response success(json::value data) { return success_body(success_text(std::move(data))); }
 
-response failure(unsigned status, std::string_view message)
-{
-    return json_response(status, json::object{{"fail", true}, {"error", message}});
-}
-
 response source_failure(boost::system::error_code ec)
 {
     if (ec == errc::stage_not_found)
-        return failure(404, "unknown stage");
+        return failure_response(404, "unknown stage");
     if (ec == errc::lesson_not_found)
-        return failure(404, "unknown lesson");
-    return failure(503, "the lesson source is unavailable; try again later");
+        return failure_response(404, "unknown lesson");
+    return failure_response(503, "the lesson source is unavailable; try again later");
 }
 
 // "/stage/basics/hello/?x=1" -> {"stage", "basics", "hello"}; a trailing slash and the query are ignored.
@@ -69,13 +64,6 @@ bool is_empty_path(std::string_view target)
 {
     target = target.substr(0, target.find_first_of("?#"));
     return target.find_first_not_of('/') == std::string_view::npos;
-}
-
-response method_not_allowed(std::string_view allowed)
-{
-    auto res = failure(405, "method not allowed");
-    res.headers.emplace("allow", std::string{allowed} + ", OPTIONS");
-    return res;
 }
 
 }  // namespace
@@ -119,7 +107,7 @@ net::awaitable<response> api::route(request const& req)
     if (segments.size() == 1 && segments[0] == "healthz")
         co_return get ? health() : method_not_allowed("GET");
     if (segments.empty() || segments[0] != "stage" || segments.size() > 3)
-        co_return failure(404, "no such route");
+        co_return failure_response(404, "no such route");
 
     // co_await stays out of conditional expressions: GCC 12's coroutines have rough edges there.
     if (segments.size() < 3 && !get)
@@ -151,7 +139,7 @@ net::awaitable<response> api::get_stage(std::string stage)
         co_return source_failure(index.error());
     auto const* found = (*index)->find_stage(stage);
     if (!found)
-        co_return failure(404, "unknown stage");
+        co_return failure_response(404, "unknown stage");
     co_return success(lesson_map(*found));
 }
 
@@ -167,13 +155,13 @@ net::awaitable<response> api::get_lesson(std::string stage, std::string name)
 net::awaitable<response> api::verify(std::string stage, std::string name, std::string body)
 {
     if (body.size() > options_.max_body_bytes)
-        co_return failure(413, "request body too large");
+        co_return failure_response(413, "request body too large");
     auto lesson = co_await source_.get_lesson(std::move(stage), std::move(name));
     if (!lesson)
         co_return source_failure(lesson.error());
     auto answer = read_answer(body, (*lesson)->blank_count);
     if (!answer.error.empty())
-        co_return failure(400, answer.error);
+        co_return failure_response(400, answer.error);
 
     auto const result = co_await judge_.verify(*lesson, std::move(answer.values));
     auto res = success(verify_answer(result));
@@ -192,10 +180,27 @@ response api::health() const
 
 response api::finish(response res) const
 {
-    res.headers.emplace("access-control-allow-origin", options_.cors_origin);
-    if (options_.cors_origin != "*")
+    return finish_response(std::move(res), options_.cors_origin, options_.compat_base64);
+}
+
+response failure_response(unsigned status, std::string_view message)
+{
+    return json_response(status, json::object{{"fail", true}, {"error", message}});
+}
+
+response method_not_allowed(std::string_view allowed)
+{
+    auto res = failure_response(405, "method not allowed");
+    res.headers.emplace("allow", std::string{allowed} + ", OPTIONS");
+    return res;
+}
+
+response finish_response(response res, std::string const& cors_origin, bool compat_base64)
+{
+    res.headers.emplace("access-control-allow-origin", cors_origin);
+    if (cors_origin != "*")
         res.headers.emplace("vary", "Origin");
-    if (options_.compat_base64 && !res.body.empty()) {
+    if (compat_base64 && !res.body.empty()) {
         res.body = base64_encode(res.body);
         auto const type = res.headers.find("content-type");
         if (type != res.headers.end())

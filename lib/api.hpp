@@ -45,6 +45,16 @@ private:
     render_cache<lesson> lesson_bodies_{4096};
 };
 
+// {"fail": true, "error": message} with `status`: the answer to every request that fails.
+response failure_response(unsigned status, std::string_view message);
+
+// 405 with an Allow header naming `allowed` and OPTIONS.
+response method_not_allowed(std::string_view allowed);
+
+// What every answer gets on its way out, from the API or from an entrypoint: CORS headers for `cors_origin`
+// and, in compat mode, a non-empty body turned into the base64 text of its JSON.
+response finish_response(response res, std::string const& cors_origin, bool compat_base64);
+
 // Parses the compat setting: "" or "none" -> false, "pyfun-v2" -> true; anything else is an error (nullopt).
 std::optional<bool> parse_compat_mode(std::string_view value);
 

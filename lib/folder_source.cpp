@@ -115,8 +115,24 @@ boost::system::result<std::unique_ptr<folder_source>> folder_source::open(fs::pa
     std::error_code ec;
     if (!fs::is_directory(root, ec))
         return errc::source_unavailable;
+    std::unique_ptr<folder_source> source{new folder_source{std::move(root), nullptr}};
+    if (auto const loaded = source->reload(); !loaded)
+        return loaded.error();
+    return source;
+}
+
+folder_source::folder_source(fs::path root, std::shared_ptr<snapshot const> state)
+    : root_{std::move(root)}, state_{std::move(state)}
+{
+}
+
+boost::system::result<std::shared_ptr<catalog const>> folder_source::reload()
+{
+    std::error_code ec;
+    if (!fs::is_directory(root_, ec))
+        return errc::source_unavailable;
     folder_contents contents;
-    for (auto const& entry : sorted_entries(root)) {
+    for (auto const& entry : sorted_entries(root_)) {
         auto const name = entry.path().filename().string();
         if (name.starts_with('.') || !entry.is_directory(ec))
             continue;
@@ -125,27 +141,23 @@ boost::system::result<std::unique_ptr<folder_source>> folder_source::open(fs::pa
     std::stable_sort(contents.index.stages.begin(), contents.index.stages.end(),
                      [](auto const& a, auto const& b) { return a.stage.index < b.stage.index; });
     auto index = std::make_shared<catalog const>(std::move(contents.index));
-    return std::unique_ptr<folder_source>{new folder_source{std::move(root), std::move(index), std::move(contents.lessons)}};
-}
-
-folder_source::folder_source(fs::path root, std::shared_ptr<catalog const> index,
-                             std::map<lesson_key, std::shared_ptr<lesson const>> lessons)
-    : root_{std::move(root)}, catalog_{std::move(index)}, lessons_{std::move(lessons)}
-{
+    state_ = std::make_shared<snapshot const>(snapshot{index, std::move(contents.lessons)});
+    return index;
 }
 
 boost::asio::awaitable<boost::system::result<std::shared_ptr<catalog const>>> folder_source::get_catalog()
 {
-    co_return catalog_;
+    co_return state_->index;
 }
 
 boost::asio::awaitable<boost::system::result<std::shared_ptr<lesson const>>> folder_source::get_lesson(
     std::string stage, std::string name)
 {
-    auto const it = lessons_.find(lesson_key{stage, name});
-    if (it != lessons_.end())
+    auto const state = state_;  // one snapshot for the whole lookup, whatever reload() does meanwhile
+    auto const it = state->lessons.find(lesson_key{stage, name});
+    if (it != state->lessons.end())
         co_return it->second;
-    if (!catalog_->find_stage(stage))
+    if (!state->index->find_stage(stage))
         co_return errc::stage_not_found;
     co_return errc::lesson_not_found;
 }

@@ -1,5 +1,7 @@
 #pragma once
 // The folder lesson source: <root>/<stage>/stage.json and <root>/<stage>/s<index>_<lesson>.json.
+// reload() re-reads the folder and swaps in a new snapshot: callers keep the shared_ptrs they already hold,
+// and unchanged files still become new lesson objects (render caches keyed by identity re-render them).
 
 #include "lesson_source.hpp"
 
@@ -21,15 +23,23 @@ public:
         std::string stage, std::string name) override;
     std::string description() const override;
 
+    // Reads the folder again and makes the result current. Returns source_unavailable (and keeps the
+    // current snapshot) when `root` is no longer a readable folder. Call it on the thread that serves.
+    boost::system::result<std::shared_ptr<catalog const>> reload();
+
+    std::filesystem::path const& root() const { return root_; }
+
 private:
     using lesson_key = std::pair<std::string, std::string>;  // stage, lesson name
+    struct snapshot {
+        std::shared_ptr<catalog const> index;
+        std::map<lesson_key, std::shared_ptr<lesson const>> lessons;
+    };
 
-    folder_source(std::filesystem::path root, std::shared_ptr<catalog const> index,
-                  std::map<lesson_key, std::shared_ptr<lesson const>> lessons);
+    folder_source(std::filesystem::path root, std::shared_ptr<snapshot const> state);
 
     std::filesystem::path root_;
-    std::shared_ptr<catalog const> catalog_;
-    std::map<lesson_key, std::shared_ptr<lesson const>> lessons_;
+    std::shared_ptr<snapshot const> state_;
 };
 
 // The bundled lessons: next to the executable (<exe>/../lessons, <exe>/lessons), under $LAMBDA_TASK_ROOT,

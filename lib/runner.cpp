@@ -3,6 +3,7 @@
 #include "runner_child.hpp"
 #include "runner_reaper.hpp"
 #include "runner_workdir.hpp"
+#include "sandbox_cgroup.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
@@ -160,6 +161,7 @@ net::awaitable<void> reap_orphans()
 struct run_flags {
     bool wall_hit = false;
     bool output_hit = false;
+    bool oom_killed = false;  // the kernel's OOM killer acted in the run's cgroup
 };
 
 // The verdict: our own flags first, then the wait status and rusage. Never the program's output.
@@ -173,7 +175,7 @@ run_status classify(run_flags flags, int exit_code, int signal, milliseconds cpu
     // The hard CPU limit sends SIGKILL to a program that ignores SIGXCPU; we send SIGKILL only with a flag.
     if (signal == SIGXCPU || (signal == SIGKILL && cpu_time >= limits.cpu))
         return run_status::cpu_limit;
-    if (exit_code == memory_error_exit)
+    if (exit_code == memory_error_exit || (flags.oom_killed && signal == SIGKILL))
         return run_status::memory_limit;
     return run_status::exited;
 }
@@ -182,9 +184,12 @@ run_status classify(run_flags flags, int exit_code, int signal, milliseconds cpu
 // frame and run() awaits all its coroutines, so `this` outlives them.
 class supervised_child {
 public:
+    // `group` (may be null) is the run's cgroup; it outlives this object.
     supervised_child(net::any_io_executor const& executor, detail::child_process child,
-                     detail::unique_fd pidfd, run_limits const& limits, steady::time_point started)
+                     detail::unique_fd pidfd, detail::run_cgroup const* group, run_limits const& limits,
+                     steady::time_point started)
         : pid_{child.pid},
+          group_{group},
           pidfd_{executor, pidfd.release()},
           stdout_{executor, child.stdout_read.release()},
           stderr_{executor, child.stderr_read.release()},
@@ -261,6 +266,7 @@ public:
             r.exit_code = WEXITSTATUS(wait_status_);
         if (WIFSIGNALED(wait_status_))
             r.signal = WTERMSIG(wait_status_);
+        flags_.oom_killed = group_ != nullptr && group_->memory_exhausted();
         r.status = classify(flags_, r.exit_code, r.signal, r.cpu_time, limits);
         return r;
     }
@@ -350,9 +356,12 @@ private:
         stderr_.cancel(ignored);
     }
 
-    // Once the main child is reaped its pid may be reused, so the group is off limits from then on.
+    // Once the main child is reaped its pid may be reused, so the process group is off limits from then on;
+    // the cgroup is not: it holds only processes of this run.
     void kill_group() const noexcept
     {
+        if (group_ != nullptr)
+            group_->kill_all();
         if (collected_)
             return;
         ::kill(-pid_, SIGKILL);
@@ -360,6 +369,7 @@ private:
     }
 
     pid_t pid_;
+    detail::run_cgroup const* group_;
     net::posix::stream_descriptor pidfd_;
     net::posix::stream_descriptor stdout_;
     net::posix::stream_descriptor stderr_;
@@ -380,6 +390,16 @@ private:
     std::string stderr_bytes_;
     std::string error_;
 };
+
+// Every process of the run has been sent SIGKILL and reaped by now; the kernel may take a moment to take the
+// last of them out of the group.
+net::awaitable<void> remove_cgroup(detail::run_cgroup& group)
+{
+    for (int round = 0; round < reap_rounds && !group.remove(); ++round) {
+        group.kill_all();
+        co_await pause_for(reap_pause);
+    }
+}
 
 // The child exists but cannot be watched: kill it and let the reaper collect it as an orphan.
 net::awaitable<void> discard_child(pid_t pid)
@@ -467,6 +487,11 @@ std::vector<std::string> runner::sandbox_layers() const
     for (auto const& [layer, name] : sandbox_layer_names)
         if (options_.layers.has(layer))
             layers.emplace_back(name);
+    if (!options_.cgroup_parent.empty()) {
+        layers.emplace_back("cgroup");
+        for (auto const& controller : options_.cgroup_controllers)
+            layers.push_back("cgroup_" + controller);
+    }
     return layers;
 }
 
@@ -484,7 +509,17 @@ net::awaitable<run_result> runner::run(std::string program, std::vector<input_fi
         failed.error = folder.error();
         co_return failed;
     }
-    auto const request = make_request(options_, folder->path(), limits, as_nobody);
+    auto request = make_request(options_, folder->path(), limits, as_nobody);
+    std::optional<detail::run_cgroup> group;
+    if (!options_.cgroup_parent.empty()) {
+        auto created = detail::run_cgroup::create(options_.cgroup_parent, limits);
+        if (!created) {
+            failed.error = created.error();
+            co_return failed;
+        }
+        group.emplace(std::move(*created));
+        request.cgroup_procs_fd = group->procs_fd();
+    }
 
     auto const started = steady::now();
     auto child = detail::spawn_child(request);
@@ -500,15 +535,21 @@ net::awaitable<run_result> runner::run(std::string program, std::vector<input_fi
     }
 
     auto const executor = co_await net::this_coro::executor;
-    supervised_child watched{executor, std::move(*child), std::move(pidfd), limits, started};
+    supervised_child watched{executor, std::move(*child), std::move(pidfd), group ? &*group : nullptr, limits,
+                             started};
     auto const setup_error = co_await watched.wait_for_exec(request);
-    if (!setup_error.empty()) {
+    if (!setup_error.empty())
         co_await watched.abandon();
+    else
+        co_await watched.supervise();
+    auto result = std::move(watched).result(limits);
+    if (group)
+        co_await remove_cgroup(*group);
+    if (!setup_error.empty()) {
         failed.error = setup_error;
         co_return failed;
     }
-    co_await watched.supervise();
-    co_return std::move(watched).result(limits);
+    co_return result;
 }
 
 }  // namespace pyfun::core

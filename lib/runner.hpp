@@ -29,6 +29,7 @@ struct run_limits {
     unsigned open_files = 64;               // RLIMIT_NOFILE
     unsigned processes = 256;               // RLIMIT_NPROC of the sandbox uid (all runs together), when we are root
     std::size_t scratch_bytes = 16u << 20;  // size of the private /tmp and work folder (with mount_ns only)
+    unsigned tasks = 128;                   // pids.max of the run's own cgroup: its processes and threads
 };
 
 enum class run_status {
@@ -64,6 +65,10 @@ struct runner_options {
     // warnings.
     std::filesystem::path launcher{};   // pyfun-launcher; required when `layers` is not empty
     sandbox_layer_set layers{};         // empty: the portable layers only, no launcher
+    // A cgroup v2 folder made ready by prepare_cgroup_parent() (sandbox_cgroup.hpp): every run gets a group of
+    // its own below it. Empty: no cgroups.
+    std::filesystem::path cgroup_parent{};
+    std::vector<std::string> cgroup_controllers{};  // what prepare_cgroup_parent() enabled, for /healthz
 };
 
 // Finds python3 once at start-up: $PYFUN_PYTHON if set, else the first python3 on $PATH, as an absolute,

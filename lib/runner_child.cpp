@@ -22,7 +22,8 @@ constexpr int status_slot = launcher_status_fd;  // where the child keeps its ex
 constexpr rlim_t max_fd_sweep = 1u << 20;
 
 enum class setup_step : int {
-    session = 1,
+    cgroup = 1,
+    session,
     stdio,
     close_fds,
     workdir,
@@ -53,6 +54,7 @@ struct child_plan {
     int stdout_fd = -1;
     int stderr_fd = -1;
     int status_fd = -1;
+    int cgroup_fd = -1;
     std::array<limit_setting, 6> limits{};
     bool drop_privileges = false;
     bool keep_status_open = false;  // the launcher reports its own steps on the pipe, then closes it at exec
@@ -114,6 +116,10 @@ void drop_privileges(int status_fd) noexcept
 [[noreturn]] void run_child(child_plan const& plan) noexcept
 {
     int status_fd = plan.status_fd;
+    // First, before anything that could allocate kernel memory or start threads on the run's behalf: from
+    // here on the run's memory and task limits and its group kill cover it.
+    if (plan.cgroup_fd >= 0 && ::write(plan.cgroup_fd, "0", 1) != 1)
+        fail(status_fd, setup_step::cgroup);
     reset_signals();
     if (::setsid() < 0)
         fail(status_fd, setup_step::session);
@@ -252,6 +258,7 @@ std::vector<char*> c_string_array(std::vector<std::string>& strings)
 char const* step_name(setup_step step)
 {
     switch (step) {
+    case setup_step::cgroup: return "joining the run's cgroup";
     case setup_step::session: return "setsid";
     case setup_step::stdio: return "redirecting stdio";
     case setup_step::close_fds: return "closing inherited descriptors";
@@ -268,19 +275,6 @@ char const* step_name(setup_step step)
 }
 
 }  // namespace
-
-unique_fd& unique_fd::operator=(unique_fd&& other) noexcept
-{
-    reset(other.release());
-    return *this;
-}
-
-void unique_fd::reset(int fd) noexcept
-{
-    if (fd_ >= 0)
-        ::close(fd_);
-    fd_ = fd;
-}
 
 boost::system::result<child_process, std::string> spawn_child(child_request const& request)
 {
@@ -306,6 +300,7 @@ boost::system::result<child_process, std::string> spawn_child(child_request cons
     plan.stdout_fd = out.write.get();
     plan.stderr_fd = err.write.get();
     plan.status_fd = status.write.get();
+    plan.cgroup_fd = request.cgroup_procs_fd;
     plan.limits = plan_limits(request);
     plan.drop_privileges = request.drop_privileges;
     plan.keep_status_open = request.launcher;

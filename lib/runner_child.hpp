@@ -4,6 +4,7 @@
 
 #include "runner.hpp"
 #include "sandbox_protocol.hpp"
+#include "unique_fd.hpp"
 
 #include <boost/system/result.hpp>
 
@@ -18,26 +19,6 @@ namespace pyfun::core::detail {
 // The identity (nobody / nogroup) the child takes when the supervisor runs as root.
 inline constexpr unsigned sandbox_id = 65534;
 
-// Owns one file descriptor and closes it on destruction.
-class unique_fd {
-public:
-    unique_fd() = default;
-    explicit unique_fd(int fd) noexcept : fd_{fd} {}
-    unique_fd(unique_fd&& other) noexcept : fd_{other.release()} {}
-    unique_fd& operator=(unique_fd&& other) noexcept;
-    unique_fd(unique_fd const&) = delete;
-    unique_fd& operator=(unique_fd const&) = delete;
-    ~unique_fd() { reset(); }
-
-    int get() const noexcept { return fd_; }
-    int release() noexcept { return std::exchange(fd_, -1); }
-    void reset(int fd = -1) noexcept;
-    explicit operator bool() const noexcept { return fd_ >= 0; }
-
-private:
-    int fd_ = -1;
-};
-
 struct child_request {
     std::string executable;                // absolute path of the interpreter or the launcher; also argv[0]
     std::vector<std::string> arguments;    // argv[1..]
@@ -46,6 +27,7 @@ struct child_request {
     run_limits limits;
     bool drop_privileges = false;  // we are root: become nobody/nogroup before execve
     bool launcher = false;         // `executable` is pyfun-launcher: it inherits the exec-status pipe
+    int cgroup_procs_fd = -1;      // the run's cgroup.procs, which the child joins first; -1: no cgroup
 };
 
 struct child_process {

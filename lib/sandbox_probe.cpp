@@ -101,6 +101,32 @@ std::string missing_for_strict(sandbox_plan const& plan)
     return missing;
 }
 
+// The cgroup layer: a parent group found and prepared, then a trial run in a group of its own with the
+// layers already chosen. On success the plan takes the parent.
+layer_probe try_cgroup(runner_options options, sandbox_plan& plan)
+{
+    layer_probe probe{"cgroup", false, {}};
+    auto const choice = find_cgroup_parent();
+    if (choice.folder.empty()) {
+        probe.detail = choice.reason;
+        return probe;
+    }
+    auto const prepared = prepare_cgroup_parent(choice.folder);
+    if (!prepared) {
+        probe.detail = prepared.error();
+        return probe;
+    }
+    options.cgroup_parent = choice.folder;
+    options.cgroup_controllers = *prepared;
+    probe.detail = run_trials(options, {{"cgroup", options.layers}}).front();
+    probe.works = probe.detail.empty();
+    if (probe.works) {
+        plan.cgroup_parent = options.cgroup_parent;
+        plan.cgroup_controllers = options.cgroup_controllers;
+    }
+    return probe;
+}
+
 bool is_executable_file(fs::path const& path)
 {
     std::error_code ec;
@@ -180,7 +206,6 @@ boost::system::result<sandbox_plan, std::string> plan_sandbox(sandbox_policy pol
                 if (trials[i].layers.has(layer))
                     found.add(layer);
     }
-    plan.probes.push_back(detail::probe_cgroup());
 
     // Layers that work one by one may still clash together (a view without something the interpreter needs).
     if (!found.empty()) {
@@ -197,6 +222,7 @@ boost::system::result<sandbox_plan, std::string> plan_sandbox(sandbox_policy pol
     }
     plan.layers = found;
     plan.launcher = found.empty() ? fs::path{} : *launcher;
+    plan.probes.push_back(try_cgroup(with_plan(options, plan), plan));
 
     if (policy == sandbox_policy::strict) {
         if (auto const missing = missing_for_strict(plan); !missing.empty())
@@ -210,6 +236,8 @@ runner_options with_plan(runner_options base, sandbox_plan const& plan)
 {
     base.launcher = plan.launcher;
     base.layers = plan.layers;
+    base.cgroup_parent = plan.cgroup_parent;
+    base.cgroup_controllers = plan.cgroup_controllers;
     return base;
 }
 
@@ -220,6 +248,12 @@ std::string describe(sandbox_plan const& plan)
         text += " portable layers only";
     else
         text += " on " + plan.layers.to_string();
+    if (!plan.cgroup_parent.empty()) {
+        text += "; cgroup on (per-run groups in " + plan.cgroup_parent.string() + ", controllers:";
+        for (auto const& controller : plan.cgroup_controllers)
+            text += " " + controller;
+        text += plan.cgroup_controllers.empty() ? " none: kill only)" : ")";
+    }
     for (auto const& probe : plan.probes)
         if (!probe.works)
             text += "; " + probe.layer + " off (" + probe.detail + ")";

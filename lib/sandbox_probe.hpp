@@ -35,6 +35,8 @@ struct sandbox_plan {
     sandbox_policy policy = sandbox_policy::portable;
     std::filesystem::path launcher;     // empty: runs start the interpreter themselves
     sandbox_layer_set layers;           // what every run gets on top of the portable layers
+    std::filesystem::path cgroup_parent;               // empty: runs get no cgroup of their own
+    std::vector<std::string> cgroup_controllers;       // enabled for the runs' groups ("memory", "pids")
     std::vector<layer_probe> probes;    // what was tried (nothing with the portable policy)
     std::vector<std::string> warnings;  // for the log: why auto settled for less
 };
@@ -46,7 +48,8 @@ std::optional<std::filesystem::path> find_launcher(std::filesystem::path const& 
 // Call after prepare_supervisor_process(); it blocks for a few throwaway runs (tens of milliseconds). `base`
 // gives the interpreter, the work root and a configured launcher (may be empty); its layers are ignored.
 // Tries user_ns alone, each other namespace with it, seccomp and Landlock alone, then all that worked
-// together. Returns an error text only with the strict policy when namespaces or seccomp are missing.
+// together, then a run in a cgroup of its own (sandbox_cgroup.hpp) with those layers. Returns an error text
+// only with the strict policy when namespaces or seccomp are missing (cgroups stay optional).
 boost::system::result<sandbox_plan, std::string> plan_sandbox(sandbox_policy policy,
                                                               runner_options const& base);
 

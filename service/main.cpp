@@ -1,23 +1,29 @@
 // pyfun-server: the lesson API over HTTPS (or plain HTTP) on any Linux host.
 
+#include "service/author_options.hpp"
+#include "service/lesson_watcher.hpp"
 #include "service/option_table.hpp"
 #include "service/options.hpp"
+#include "service/playground_files.hpp"
 #include "service/server.hpp"
 #include "service/tls_context.hpp"
 
 #include "lib/api.hpp"
+#include "lib/folder_source.hpp"
 #include "lib/github/github_settings.hpp"
 #include "lib/github/github_source.hpp"
+#include "lib/github/health_details.hpp"
 #include "lib/github/github_webhook.hpp"
 #include "lib/github/open_source.hpp"
+#include "lib/playground.hpp"
 #include "lib/runner.hpp"
 #include "lib/sandbox_probe.hpp"
 #include "lib/verifier.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
-#include <boost/json/array.hpp>
 
+#include <chrono>
 #include <cstdlib>
 #include <exception>
 #include <iostream>
@@ -26,7 +32,6 @@
 #include <string>
 
 namespace net = boost::asio;
-namespace json = boost::json;
 
 namespace {
 
@@ -36,7 +41,11 @@ constexpr std::string_view summary =
     "\n"
     "GitHub lesson sources also read, from the environment only: PYFUN_GITHUB_TOKEN (or GITHUB_TOKEN), a\n"
     "token for the GitHub API (never logged), and PYFUN_GITHUB_WEBHOOK_SECRET, the secret of the push\n"
-    "webhook served at POST /webhook/github (off when unset).";
+    "webhook served at POST /webhook/github (off when unset).\n"
+    "\n"
+    "Lesson authors: pyfun-server --plain-http --lessons dir:./my-lessons --watch, then open\n"
+    "http://127.0.0.1:8443/play to try every lesson as a learner sees it; files that fail to load are listed\n"
+    "there with their error, and saved changes show up without a restart.";
 
 constexpr std::string_view github_api_flag = "--github-api";
 constexpr std::string_view github_ca_flag = "--github-ca-file";
@@ -61,6 +70,8 @@ std::vector<pyfun::service::option_spec> all_option_specs()
          "how long the branch's commit is trusted before it is revalidated (a 304 when unchanged)", "60000"});
     specs.push_back({"--compat", "PYFUN_COMPAT", "MODE",
                      "pyfun-v2: every response body is the base64 text of its JSON (the deployed frontend)", "none"});
+    for (auto& spec : pyfun::service::author_option_specs())
+        specs.push_back(std::move(spec));
     specs.push_back({"--cors-origin", "PYFUN_CORS_ORIGIN", "ORIGIN", "Access-Control-Allow-Origin on every answer", "*"});
     specs.push_back({"--python", "PYFUN_PYTHON", "PATH", "absolute path of the Python interpreter for learner code",
                      "python3 on PATH"});
@@ -149,6 +160,11 @@ int serve(int argc, char** argv)
     auto const github_settings = read_github_settings(parsed.values);
     if (!github_settings)
         return 2;
+    auto const author = pyfun::service::read_author_options(parsed.values);
+    if (!author.error.empty()) {
+        std::cerr << "pyfun-server: " << author.error << '\n';
+        return 2;
+    }
 
     net::io_context ioc{1};
     auto source =
@@ -158,6 +174,12 @@ int serve(int argc, char** argv)
         return 1;
     }
     auto* const github = source->github;
+    auto* const folder = dynamic_cast<pyfun::core::folder_source*>(source->source.get());
+    if (author.watch && !folder) {
+        std::cerr << "pyfun-server: " << parsed.values.source("--watch")
+                  << " works with dir: lesson sources only (GitHub sources follow their branch by themselves)\n";
+        return 2;
+    }
     if (github && github_settings->token.empty())
         std::cerr << "pyfun-server: WARNING: no PYFUN_GITHUB_TOKEN or GITHUB_TOKEN: the GitHub API allows 60 "
                      "requests an hour without one\n";
@@ -184,21 +206,26 @@ int serve(int argc, char** argv)
     api_settings.cors_origin = settings->cors_origin;
     api_settings.compat_base64 = settings->compat_base64;
     api_settings.max_body_bytes = server_settings.options.max_body_bytes;
-    api_settings.health_details = [&sandbox, github] {
-        json::array layers;
-        for (auto const& layer : sandbox.sandbox_layers())
-            layers.emplace_back(layer);
-        json::object details{{"sandbox", std::move(layers)}, {"interpreter", sandbox.interpreter().string()}};
-        if (github)
-            details["github"] = github->health();
-        return details;
-    };
+    api_settings.health_details = pyfun::github::health_details(sandbox, github);
     pyfun::core::api lesson_api{*source->source, judge, std::move(api_settings)};
     // The push webhook sits in front of the API when the lessons come from GitHub.
     std::optional<pyfun::github::webhook_handler> webhook;
     if (github)
         webhook.emplace(lesson_api, *github, github_settings->webhook_secret);
-    pyfun::core::handler& handler = webhook ? static_cast<pyfun::core::handler&>(*webhook) : lesson_api;
+    pyfun::core::handler& api_handler = webhook ? static_cast<pyfun::core::handler&>(*webhook) : lesson_api;
+    // The playground page sits in front of everything else and passes every other path through unchanged.
+    std::optional<pyfun::core::playground> page;
+    if (author.playground)
+        page.emplace(api_handler, *source->source, pyfun::service::playground_files(),
+                     pyfun::core::playground_options{author.watch});
+    pyfun::core::handler& handler = page ? static_cast<pyfun::core::handler&>(*page) : api_handler;
+    std::optional<pyfun::service::lesson_watcher> watcher;
+    if (author.watch) {
+        watcher.emplace(ioc.get_executor(), *folder, std::chrono::milliseconds{150}, [](std::string_view line) {
+            std::cerr << "pyfun-server: " << line << std::endl;
+        });
+        watcher->start();
+    }
     server_settings.options.error_headers.emplace("access-control-allow-origin", settings->cors_origin);
 
     std::optional<pyfun::service::tls_setup> tls;
@@ -215,8 +242,11 @@ int serve(int argc, char** argv)
                                     tls ? &tls->context : nullptr};
     net::signal_set stop_signals{ioc, SIGINT, SIGTERM};
     stop_signals.async_wait([&](boost::system::error_code ec, int) {
-        if (!ec)
-            listener.stop();
+        if (ec)
+            return;
+        listener.stop();
+        if (watcher)
+            watcher->stop();
     });
     listener.start();
     auto const scheme = server_settings.options.plain_http ? "http" : "https";
@@ -225,7 +255,9 @@ int serve(int argc, char** argv)
                                                  : endpoint.address().to_string();
     std::cerr << "pyfun-server: serving " << source->source->description() << " on " << scheme << "://"
               << host << ':' << listener.port() << "/ (try " << scheme << "://" << host << ':'
-              << listener.port() << "/stage)" << std::endl;
+              << listener.port() << (page ? "/play" : "/stage") << ")" << std::endl;
+    if (watcher)
+        std::cerr << "pyfun-server: watching " << folder->root().string() << " for changes" << std::endl;
     ioc.run();
     std::cerr << "pyfun-server: stopped\n";
     return 0;

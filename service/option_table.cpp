@@ -1,7 +1,8 @@
 #include "option_table.hpp"
 
+#include "lib/switch_value.hpp"
+
 #include <algorithm>
-#include <cctype>
 #include <charconv>
 #include <cstdlib>
 #include <utility>
@@ -10,25 +11,6 @@ namespace pyfun::service {
 namespace {
 
 constexpr std::string_view help_flag = "--help";
-
-std::string lower(std::string_view text)
-{
-    std::string out{text};
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return out;
-}
-
-// Switches accept the usual spellings so PYFUN_PLAIN_HTTP=1, =true and =yes all work.
-std::optional<bool> parse_bool(std::string_view text)
-{
-    auto const word = lower(text);
-    if (word == "1" || word == "true" || word == "yes" || word == "on")
-        return true;
-    if (word == "0" || word == "false" || word == "no" || word == "off")
-        return false;
-    return std::nullopt;
-}
 
 option_spec const* find_spec(std::vector<option_spec> const& specs, std::string_view flag)
 {
@@ -118,7 +100,7 @@ parse_result parse_options(std::vector<option_spec> const& specs, int argc, char
         if (spec->value_name.empty()) {
             bool on = true;
             if (inline_value) {
-                auto const parsed = parse_bool(*inline_value);
+                auto const parsed = core::parse_switch(*inline_value);
                 if (!parsed) {
                     result.error = bad_switch(spec->flag, *inline_value);
                     return result;
@@ -151,7 +133,7 @@ parse_result parse_options(std::vector<option_spec> const& specs, int argc, char
             value->empty())  // an empty variable counts as unset, as shells make that easy by mistake
             continue;
         if (spec.value_name.empty()) {
-            auto const parsed = parse_bool(*value);
+            auto const parsed = core::parse_switch(*value);
             if (!parsed) {
                 result.error = bad_switch(spec.env, *value);
                 return result;

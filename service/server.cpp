@@ -1,6 +1,7 @@
 #include "server.hpp"
 
 #include "access_log.hpp"
+#include "batched_log.hpp"
 #include "connection.hpp"
 #include "session.hpp"
 
@@ -13,7 +14,6 @@
 #include <boost/system/system_error.hpp>
 
 #include <chrono>
-#include <cstdio>
 #include <exception>
 #include <list>
 #include <stdexcept>
@@ -68,18 +68,11 @@ void log_exception(log_sink const& log, std::exception_ptr error, std::string_vi
 
 }  // namespace
 
-void log_to_stderr(std::string_view line)
-{
-    std::string out{line};
-    out += '\n';
-    std::fwrite(out.data(), 1, out.size(), stderr);  // one write per line keeps lines whole
-}
-
 struct server::state : std::enable_shared_from_this<server::state> {
     state(net::any_io_executor executor, server_options options, core::handler& handler,
           net::ssl::context* tls_context, log_sink sink)
         : shared{std::make_shared<detail::session_shared>(detail::session_shared{
-              std::move(options), handler, sink ? std::move(sink) : log_sink{log_to_stderr}})},
+              std::move(options), handler, sink ? std::move(sink) : log_sink{batched_log{executor, write_to_stderr}}})},
           tls{shared->options.plain_http ? nullptr : tls_context}, acceptor{executor}, grace_timer{executor}
     {
     }

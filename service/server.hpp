@@ -35,16 +35,14 @@ struct server_options {
 // Receives each finished log line (one JSON object, no newline). Called on the server's executor.
 using log_sink = std::function<void(std::string_view line)>;
 
-// Writes the line and a newline to stderr.
-void log_to_stderr(std::string_view line);
-
 class server {
 public:
     // Binds and listens at once; throws std::system_error naming the address when it cannot.
     // `tls` is used unless options.plain_http and must then be non-null (else std::invalid_argument).
-    // `handler` and `tls` must outlive every session, i.e. until the executor's run() returns.
+    // `handler` and `tls` must outlive every session, i.e. until the executor's run() returns. Without a
+    // sink, lines go to stderr in batches (batched_log.hpp).
     server(boost::asio::any_io_executor executor, server_options options, core::handler& handler,
-           boost::asio::ssl::context* tls, log_sink sink = log_to_stderr);
+           boost::asio::ssl::context* tls, log_sink sink = {});
     ~server();
     server(server const&) = delete;
     server& operator=(server const&) = delete;

@@ -50,6 +50,13 @@ std::string string_field(json::object const& object, std::string_view key)
 
 }  // namespace
 
+bool is_webhook_path(std::string_view target)
+{
+    auto const path = target.substr(0, target.find('?'));
+    return path == webhook_path || (path.size() == webhook_path.size() + 1 && path.starts_with(webhook_path) &&
+                                    path.back() == '/');
+}
+
 bool valid_webhook_signature(std::string_view secret, std::string_view body,
                              std::string_view signature_header)
 {
@@ -83,8 +90,7 @@ webhook_handler::webhook_handler(core::handler& next, github_source& source, std
 
 net::awaitable<core::response> webhook_handler::handle(core::request req)
 {
-    auto const path = std::string_view{req.path}.substr(0, req.path.find('?'));
-    if (path != webhook_path && path != std::string{webhook_path} + "/")
+    if (!is_webhook_path(req.path))
         co_return co_await next_.handle(std::move(req));
     if (secret_.empty())
         co_return failure(404, "the GitHub webhook is not configured (set PYFUN_GITHUB_WEBHOOK_SECRET)");

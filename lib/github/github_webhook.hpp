@@ -15,6 +15,9 @@ namespace pyfun::github {
 
 constexpr std::string_view webhook_path = "/webhook/github";
 
+// `target` (a request path, maybe with a query) is the webhook route, with or without a trailing slash.
+bool is_webhook_path(std::string_view target);
+
 // True when `signature_header` is "sha256=<hex>" of HMAC-SHA256(secret, body); false for an empty secret.
 bool valid_webhook_signature(std::string_view secret, std::string_view body,
                              std::string_view signature_header);

@@ -1,7 +1,7 @@
 // The real `bootstrap` binary driven by the fake Runtime API: each origin, the per-route functions, failures,
 // deadlines, trace ids, a long run of invocations, and start-up outside Lambda.
 
-#include "fake_runtime_api.hpp"
+#include "support/fake_runtime_api.hpp"
 #include "lambda_harness.hpp"
 #include "support/read_file.hpp"
 

@@ -229,3 +229,29 @@ TEST_CASE("the time budget cuts a slow handler off with a 504 in the event's sha
     CHECK(answer.json_body.at("error").as_string().find("deadline") != json::string::npos);
     CHECK(outcome.log_fields.at("deadline_reached") == true);
 }
+
+TEST_CASE("the reader serves the router's reads and the webhook, and refuses every other write", "[lambda]")
+{
+    scripted_api api;
+    function_handler reader{api, function_kind::reader, {}};
+    CHECK(pyfun::lambda::parse_function_kind("reader") == function_kind::reader);
+
+    auto const get = pyfun::test::run_sync(reader.handle(event("GET", "/stage/basics/hello")));
+    CHECK(get.body == "GET /stage/basics/hello");
+    auto const preflight = pyfun::test::run_sync(reader.handle(event("OPTIONS", "/stage/basics/hello")));
+    CHECK(preflight.body == "OPTIONS /stage/basics/hello");
+    auto const webhook = pyfun::test::run_sync(reader.handle(event("POST", "/webhook/github/")));
+    CHECK(webhook.body == "POST /webhook/github/");
+    REQUIRE(api.calls == 3);
+
+    for (auto const* method : {"POST", "PUT", "DELETE"}) {
+        auto const verify = pyfun::test::run_sync(reader.handle(event(method, "/stage/basics/hello")));
+        CHECK(verify.status == 405);
+        CHECK(verify.headers.find("allow")->second == "GET, OPTIONS");
+        CHECK(body_of(verify).at("fail") == true);
+    }
+    // A look-alike of the webhook path is not the webhook.
+    auto const look_alike = pyfun::test::run_sync(reader.handle(event("POST", "/webhook/githubx")));
+    CHECK(look_alike.status == 405);
+    CHECK(api.calls == 3);
+}

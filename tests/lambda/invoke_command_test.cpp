@@ -1,6 +1,6 @@
 // `pyfun invoke`: the same function as bootstrap on one event file, printing what bootstrap would post.
 
-#include "fake_runtime_api.hpp"
+#include "support/fake_runtime_api.hpp"
 #include "lambda_harness.hpp"
 
 #include <boost/json/parse.hpp>

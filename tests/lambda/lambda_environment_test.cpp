@@ -2,7 +2,7 @@
 // Lambda's environment variables only, an unwritable working folder and HOME, and, where bubblewrap works, a
 // read-only root with only /tmp writable, as a non-root user.
 
-#include "fake_runtime_api.hpp"
+#include "support/fake_runtime_api.hpp"
 #include "lambda_harness.hpp"
 
 #include <boost/json/array.hpp>

@@ -2,7 +2,7 @@
 // What the Lambda tests share: event fixtures changed in code, the real `bootstrap` started against a fake
 // Runtime API, and the reading of the response JSON it posts.
 
-#include "fake_runtime_api.hpp"
+#include "support/fake_runtime_api.hpp"
 #include "support/child_process.hpp"
 
 #include <boost/json/object.hpp>

@@ -1,4 +1,4 @@
-#include "fake_runtime_api.hpp"
+#include "support/fake_runtime_api.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>

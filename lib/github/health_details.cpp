@@ -1,0 +1,21 @@
+#include "health_details.hpp"
+
+#include <boost/json/array.hpp>
+
+namespace pyfun::github {
+
+std::function<boost::json::object()> health_details(core::runner const& sandbox, github_source const* github)
+{
+    return [&sandbox, github] {
+        boost::json::array layers;
+        for (auto const& layer : sandbox.sandbox_layers())
+            layers.emplace_back(layer);
+        boost::json::object details{{"sandbox", std::move(layers)},
+                                    {"interpreter", sandbox.interpreter().string()}};
+        if (github != nullptr)
+            details["github"] = github->health();
+        return details;
+    };
+}
+
+}  // namespace pyfun::github

@@ -1,0 +1,38 @@
+#pragma once
+// Owns one file descriptor and closes it on destruction (the runner's pipes, pidfds and cgroup files).
+
+#include <unistd.h>
+
+#include <utility>
+
+namespace pyfun::core::detail {
+
+class unique_fd {
+public:
+    unique_fd() = default;
+    explicit unique_fd(int fd) noexcept : fd_{fd} {}
+    unique_fd(unique_fd&& other) noexcept : fd_{other.release()} {}
+    unique_fd& operator=(unique_fd&& other) noexcept
+    {
+        reset(other.release());
+        return *this;
+    }
+    unique_fd(unique_fd const&) = delete;
+    unique_fd& operator=(unique_fd const&) = delete;
+    ~unique_fd() { reset(); }
+
+    int get() const noexcept { return fd_; }
+    int release() noexcept { return std::exchange(fd_, -1); }
+    void reset(int fd = -1) noexcept
+    {
+        if (fd_ >= 0)
+            ::close(fd_);
+        fd_ = fd;
+    }
+    explicit operator bool() const noexcept { return fd_ >= 0; }
+
+private:
+    int fd_ = -1;
+};
+
+}  // namespace pyfun::core::detail
