@@ -50,10 +50,12 @@ constexpr auto nothrow = net::as_tuple(net::use_awaitable);
 //   only to earn itself a memory_limit verdict;
 // - SIGXFSZ is back to its default (Python ignores it), so RLIMIT_FSIZE ends the process with a signal
 //   the supervisor sees, rather than an OSError it would have to parse out of stderr.
+// It imports only built-in modules (posix, not os): under -S, importing os costs about a millisecond, a
+// seventh of the interpreter's whole start.
 // __main__ is a fresh module object whose dict holds __name__, __file__ and __builtins__ (plus the usual
 // None-valued module attributes), so `import __main__` and dataclasses see the program, not the bootstrap.
 constexpr char const* bootstrap = R"PY(import sys, _signal
-from os import _exit
+from posix import _exit
 _signal.signal(_signal.SIGXFSZ, _signal.SIG_DFL)
 sys.argv = ['main.py']
 def _hook(kind, value, tb, show=sys.excepthook):
@@ -471,7 +473,8 @@ void prepare_supervisor_process()
     ::signal(SIGPIPE, SIG_IGN);
 }
 
-runner::runner(runner_options options) : options_{std::move(options)}
+runner::runner(runner_options options)
+    : options_{std::move(options)}, slots_{std::make_unique<run_slots>(options_.max_concurrent_runs)}
 {
     if (!options_.layers.empty() && !options_.launcher.is_absolute())
         throw std::invalid_argument{"runner: launcher layers need the launcher's absolute path"};
@@ -501,6 +504,12 @@ net::awaitable<run_result> runner::run(std::string program, std::vector<input_fi
     // to the end: the waits below see operation_aborted instead of throwing.
     co_await net::this_coro::throw_if_cancelled(false);
     run_result failed;  // status sandbox_error until a child was supervised
+    // Held until the run is cleaned up: its wall time starts only once it may run.
+    auto const slot = co_await slots_->acquire();
+    if (!slot) {
+        failed.error = "the run was cancelled while it waited for its turn";
+        co_return failed;
+    }
 
     bool const as_nobody = ::geteuid() == 0;
     auto const root = detail::work_root(options_.work_root);

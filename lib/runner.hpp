@@ -6,6 +6,7 @@
 // which applies them and then execs the interpreter. The loop never blocks: the child's exit is awaited
 // through a pidfd and its pipes through stream descriptors.
 
+#include "run_slots.hpp"
 #include "sandbox_protocol.hpp"
 
 #include <boost/asio/awaitable.hpp>
@@ -13,6 +14,7 @@
 #include <chrono>
 #include <cstddef>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -69,6 +71,7 @@ struct runner_options {
     // its own below it. Empty: no cgroups.
     std::filesystem::path cgroup_parent{};
     std::vector<std::string> cgroup_controllers{};  // what prepare_cgroup_parent() enabled, for /healthz
+    std::size_t max_concurrent_runs = 0;  // runs of this runner at once, the rest wait (run_slots.hpp); 0: any
 };
 
 // Finds python3 once at start-up: $PYFUN_PYTHON if set, else the first python3 on $PATH, as an absolute,
@@ -93,12 +96,16 @@ public:
 
     std::filesystem::path const& interpreter() const { return options_.interpreter; }
 
+    // How many runs hold a slot, wait for one, and the limit (0: none), for /healthz.
+    run_slots const& slots() const { return *slots_; }
+
     // The isolation layers every run gets here, for logs and /healthz ("rlimits", "uid_drop", ...,
     // "user_ns", "seccomp", ...).
     std::vector<std::string> sandbox_layers() const;
 
 private:
     runner_options options_;
+    std::unique_ptr<run_slots> slots_;  // on the heap: run_slots stays put while a runner is moved
 };
 
 }  // namespace pyfun::core

@@ -16,6 +16,7 @@
 #include "lib/github/github_webhook.hpp"
 #include "lib/github/open_source.hpp"
 #include "lib/playground.hpp"
+#include "lib/run_slots.hpp"
 #include "lib/runner.hpp"
 #include "lib/sandbox_probe.hpp"
 #include "lib/verifier.hpp"
@@ -81,6 +82,9 @@ std::vector<pyfun::service::option_spec> all_option_specs()
                      "auto"});
     specs.push_back({"--launcher", "PYFUN_LAUNCHER", "PATH", "the sandbox launcher executable",
                      "pyfun-launcher beside this executable"});
+    specs.push_back({"--max-runs", "PYFUN_MAX_RUNS", "N",
+                     "learner programs run at once; more wait their turn (their wall time starts with the run)",
+                     std::to_string(pyfun::core::default_run_slots()) + " (4 per core, at least 8)"});
     return specs;
 }
 
@@ -90,6 +94,7 @@ struct core_settings {
     std::string cors_origin = "*";
     pyfun::core::sandbox_policy sandbox = pyfun::core::sandbox_policy::automatic;
     std::string launcher;
+    std::size_t max_runs = pyfun::core::default_run_slots();
 };
 
 std::optional<core_settings> read_core_settings(pyfun::service::option_values const& values)
@@ -110,6 +115,12 @@ std::optional<core_settings> read_core_settings(pyfun::service::option_values co
     }
     settings.sandbox = *policy;
     settings.launcher = values.get("--launcher").value_or("");
+    auto const max_runs = pyfun::service::read_unsigned(values, "--max-runs", settings.max_runs, 1, 100'000);
+    if (!max_runs.error.empty()) {
+        std::cerr << "pyfun-server: " << max_runs.error << '\n';
+        return std::nullopt;
+    }
+    settings.max_runs = static_cast<std::size_t>(max_runs.value);
     if (auto const python = values.get("--python"))
         ::setenv("PYFUN_PYTHON", python->c_str(), 1);  // find_interpreter() reads it; the flag wins
     return settings;
@@ -191,6 +202,7 @@ int serve(int argc, char** argv)
     pyfun::core::prepare_supervisor_process();
     pyfun::core::runner_options base{*interpreter, {}};
     base.launcher = settings->launcher;
+    base.max_concurrent_runs = settings->max_runs;
     auto const plan = pyfun::core::plan_sandbox(settings->sandbox, base);  // a few throwaway runs, once
     if (!plan) {
         std::cerr << "pyfun-server: " << plan.error() << '\n';

@@ -10,8 +10,12 @@ std::function<boost::json::object()> health_details(core::runner const& sandbox,
         boost::json::array layers;
         for (auto const& layer : sandbox.sandbox_layers())
             layers.emplace_back(layer);
+        auto const& slots = sandbox.slots();
         boost::json::object details{{"sandbox", std::move(layers)},
-                                    {"interpreter", sandbox.interpreter().string()}};
+                                    {"interpreter", sandbox.interpreter().string()},
+                                    {"runs", {{"active", slots.active()},
+                                              {"waiting", slots.waiting()},
+                                              {"limit", slots.limit()}}}};
         if (github != nullptr)
             details["github"] = github->health();
         return details;

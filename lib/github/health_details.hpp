@@ -1,6 +1,7 @@
 #pragma once
 // The entrypoints' extra facts for GET /healthz (core::api_options::health_details): the sandbox layers and
-// interpreter every run uses, and the GitHub source's state when the lessons come from GitHub.
+// interpreter every run uses, the run slots (active, waiting, limit), and the GitHub source's state when the
+// lessons come from GitHub.
 
 #include "github_source.hpp"
 

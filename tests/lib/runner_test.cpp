@@ -572,3 +572,26 @@ TEST_CASE("runs leave no descriptors behind", "[lib][runner]")
 
     CHECK(open_descriptors() == before);
 }
+
+TEST_CASE("a runner with one slot runs one program at a time: the next waits for its turn", "[lib][runner]")
+{
+    auto const finder = make_runner();  // prepares the process and finds the interpreter
+    core::runner_options options{finder.interpreter(), {}};
+    options.max_concurrent_runs = 1;
+    core::runner one_at_a_time{options};
+    core::run_limits limits;
+    limits.wall = std::chrono::seconds{20};
+    net::io_context ioc;
+    auto first = net::co_spawn(ioc, one_at_a_time.run("import time\ntime.sleep(0.5)\nprint('first')\n", {}, limits),
+                               net::use_future);
+    auto second = net::co_spawn(ioc, one_at_a_time.run("print('second')\n", {}, limits), net::use_future);
+    ioc.poll();  // both started: the first holds the slot, the second waits
+    CHECK(one_at_a_time.slots().active() == 1);
+    CHECK(one_at_a_time.slots().waiting() == 1);
+    ioc.run();
+    auto const first_result = first.get();
+    auto const second_result = second.get();
+    CHECK(first_result.stdout_bytes == "first\n");
+    CHECK(second_result.stdout_bytes == "second\n");
+    CHECK(one_at_a_time.slots().active() == 0);
+}

@@ -33,7 +33,7 @@ TEST_CASE("the playground is on and watching off by default", "[service][playgro
     CHECK_FALSE(options.watch);
 }
 
-TEST_CASE("--no-playground, --playground=false and PYFUN_PLAYGROUND=0 turn the page off", "[service][playground]")
+TEST_CASE("the page is off with --no-playground, --playground=false or PYFUN_PLAYGROUND=0", "[service][playground]")
 {
     CHECK_FALSE(read({"--no-playground"}).playground);
     CHECK_FALSE(read({"--playground=false"}).playground);
@@ -43,12 +43,12 @@ TEST_CASE("--no-playground, --playground=false and PYFUN_PLAYGROUND=0 turn the p
     CHECK(read({}, {{"PYFUN_PLAYGROUND", "yes"}}).playground);
 }
 
-TEST_CASE("--playground with --no-playground is an error", "[service][playground]")
+TEST_CASE("giving both --playground and --no-playground is an error", "[service][playground]")
 {
     CHECK_FALSE(read({"--playground", "--no-playground"}).error.empty());
 }
 
-TEST_CASE("--watch and PYFUN_WATCH=1 turn watching on", "[service][watch]")
+TEST_CASE("watching is on with --watch or PYFUN_WATCH=1", "[service][watch]")
 {
     CHECK(read({"--watch"}).watch);
     CHECK(read({}, {{"PYFUN_WATCH", "1"}}).watch);

@@ -194,7 +194,7 @@ TEST_CASE("parse errors: unknown options, missing values, stray arguments", "[se
           "--plain-http must be 1/true/yes or 0/false/no, not 'perhaps'");
 }
 
-TEST_CASE("--help and -h ask for help, even next to mistakes", "[service]")
+TEST_CASE("asking for help with --help or -h works even next to mistakes", "[service]")
 {
     CHECK(parse({"--help"}).help_requested);
     CHECK(parse({"-h"}).help_requested);
