@@ -115,16 +115,10 @@ boost::system::result<std::unique_ptr<folder_source>> folder_source::open(fs::pa
     std::error_code ec;
     if (!fs::is_directory(root, ec))
         return errc::source_unavailable;
-    std::unique_ptr<folder_source> source{new folder_source{std::move(root), nullptr}};
-    if (auto const loaded = source->reload(); !loaded)
-        return loaded.error();
-    return source;
+    return std::unique_ptr<folder_source>{new folder_source{std::move(root)}};
 }
 
-folder_source::folder_source(fs::path root, std::shared_ptr<snapshot const> state)
-    : root_{std::move(root)}, state_{std::move(state)}
-{
-}
+folder_source::folder_source(fs::path root) : root_{std::move(root)} {}
 
 boost::system::result<std::shared_ptr<catalog const>> folder_source::reload()
 {
@@ -142,17 +136,49 @@ boost::system::result<std::shared_ptr<catalog const>> folder_source::reload()
                      [](auto const& a, auto const& b) { return a.stage.index < b.stage.index; });
     auto index = std::make_shared<catalog const>(std::move(contents.index));
     state_ = std::make_shared<snapshot const>(snapshot{index, std::move(contents.lessons)});
+    stages_.clear();
     return index;
 }
 
 boost::asio::awaitable<boost::system::result<std::shared_ptr<catalog const>>> folder_source::get_catalog()
 {
+    if (!state_) {
+        auto const loaded = reload();
+        co_return loaded;
+    }
     co_return state_->index;
+}
+
+boost::system::result<std::shared_ptr<lesson const>> folder_source::lesson_from_stage(std::string const& stage,
+                                                                                       std::string const& name)
+{
+    auto cached = stages_.find(stage);
+    if (cached == stages_.end()) {
+        // The whole read skips hidden entries and anything but folders; so does this.
+        std::error_code ec;
+        auto const folder = root_ / stage;
+        if (!is_valid_segment(stage) || stage.starts_with('.') || !fs::is_directory(folder, ec))
+            return errc::stage_not_found;
+        folder_contents contents;
+        load_stage(folder, contents);
+        auto index = std::make_shared<catalog const>(std::move(contents.index));
+        cached = stages_.emplace(stage, std::make_shared<snapshot const>(snapshot{index, std::move(contents.lessons)}))
+                     .first;
+    }
+    auto const& state = *cached->second;
+    auto const it = state.lessons.find(lesson_key{stage, name});
+    if (it != state.lessons.end())
+        return it->second;
+    if (!state.index->find_stage(stage))
+        return errc::stage_not_found;  // its stage.json is missing or broken: the whole read leaves it out too
+    return errc::lesson_not_found;
 }
 
 boost::asio::awaitable<boost::system::result<std::shared_ptr<lesson const>>> folder_source::get_lesson(
     std::string stage, std::string name)
 {
+    if (!state_)
+        co_return lesson_from_stage(stage, name);
     auto const state = state_;  // one snapshot for the whole lookup, whatever reload() does meanwhile
     auto const it = state->lessons.find(lesson_key{stage, name});
     if (it != state->lessons.end())

@@ -186,12 +186,14 @@ run_status classify(run_flags flags, int exit_code, int signal, milliseconds cpu
 // frame and run() awaits all its coroutines, so `this` outlives them.
 class supervised_child {
 public:
-    // `group` (may be null) is the run's cgroup; it outlives this object.
+    // `group` (may be null) is the run's cgroup; it outlives this object. `may_orphan`: the program can
+    // start processes that outlive it and come to us, the subreaper (see leaves_orphans()).
     supervised_child(net::any_io_executor const& executor, detail::child_process child,
-                     detail::unique_fd pidfd, detail::run_cgroup const* group, run_limits const& limits,
-                     steady::time_point started)
+                     detail::unique_fd pidfd, detail::run_cgroup const* group, bool may_orphan,
+                     run_limits const& limits, steady::time_point started)
         : pid_{child.pid},
           group_{group},
+          may_orphan_{may_orphan},
           pidfd_{executor, pidfd.release()},
           stdout_{executor, child.stdout_read.release()},
           stderr_{executor, child.stderr_read.release()},
@@ -247,6 +249,7 @@ public:
     // For a child whose setup failed: make sure it is dead, then collect it like any other.
     net::awaitable<void> abandon()
     {
+        abandoned_ = true;
         kill_group();
         co_await pidfd_.async_wait(net::posix::descriptor_base::wait_read, nothrow);
         co_await finish();
@@ -321,7 +324,11 @@ private:
         kill_group();  // leftovers of its group; the unreaped zombie keeps the group id from being reused
         co_await collect_status();
         detail::remove_live_run(pid_);
-        co_await reap_orphans();
+        // A launcher that ended by itself has reaped everything it started; one we stopped may not have.
+        bool const ended_by_itself = collected_ && WIFEXITED(wait_status_) && !flags_.wall_hit &&
+                                     !flags_.output_hit && !cancelled_ && !abandoned_;
+        if (may_orphan_ || !ended_by_itself)
+            co_await reap_orphans();
         finished_ = true;
     }
 
@@ -372,6 +379,7 @@ private:
 
     pid_t pid_;
     detail::run_cgroup const* group_;
+    bool may_orphan_;
     net::posix::stream_descriptor pidfd_;
     net::posix::stream_descriptor stdout_;
     net::posix::stream_descriptor stderr_;
@@ -383,6 +391,7 @@ private:
     steady::time_point ended_;
     run_flags flags_;
     bool cancelled_ = false;
+    bool abandoned_ = false;
     bool collected_ = false;
     bool finished_ = false;
     int open_readers_ = 2;
@@ -401,6 +410,15 @@ net::awaitable<void> remove_cgroup(detail::run_cgroup& group)
         group.kill_all();
         co_await pause_for(reap_pause);
     }
+}
+
+// Whether a run's descendants can outlive it and be re-parented to us even when the launcher ends by itself.
+// Not with a pid namespace (they die with its init, which reaps them) nor with seccomp (no new processes at
+// all). Finding orphans means reading every /proc/<pid>/stat of the host, a millisecond or more on a busy
+// one, so such runs skip it unless we had to stop the launcher.
+bool leaves_orphans(sandbox_layer_set layers)
+{
+    return !layers.has(sandbox_layer::pid_ns) && !layers.has(sandbox_layer::seccomp);
 }
 
 // The child exists but cannot be watched: kill it and let the reaper collect it as an orphan.
@@ -544,7 +562,12 @@ net::awaitable<run_result> runner::run(std::string program, std::vector<input_fi
     }
 
     auto const executor = co_await net::this_coro::executor;
-    supervised_child watched{executor, std::move(*child), std::move(pidfd), group ? &*group : nullptr, limits,
+    supervised_child watched{executor,
+                             std::move(*child),
+                             std::move(pidfd),
+                             group ? &*group : nullptr,
+                             leaves_orphans(options_.layers),
+                             limits,
                              started};
     auto const setup_error = co_await watched.wait_for_exec(request);
     if (!setup_error.empty())

@@ -3,6 +3,7 @@
 #include "runner_reaper.hpp"
 
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -43,7 +44,7 @@ struct limit_setting {
     rlimit value;
 };
 
-// Everything the child needs, prepared before fork(): after it, the child may only make
+// Everything the child needs, prepared before the clone (start_child): after it, the child may only make
 // async-signal-safe calls (no allocation, no locks, no exceptions).
 struct child_plan {
     char const* path = nullptr;
@@ -151,7 +152,35 @@ void drop_privileges(int status_fd) noexcept
     fail(status_fd, setup_step::execve);
 }
 
+// clone()'s entry point for the child.
+int child_entry(void* plan)
+{
+    run_child(*static_cast<child_plan const*>(plan));
+}
+
 // ---- parent side ---------------------------------------------------------------------------------------
+
+constexpr std::size_t child_stack_bytes = 64 * 1024;
+
+// Like posix_spawn: the child shares our memory until it execs (CLONE_VM | CLONE_VFORK; we are suspended
+// meanwhile), so there is no page-table copy and, after it, no copy-on-write fault for every page the server
+// writes. That cost about 2 ms per run on a 6 MB server, a third of an interpreter start. The child gets a
+// stack of its own; it writes nothing else of ours. Every signal stays blocked across the clone, so none of
+// our handlers can run on the child's side before reset_signals().
+pid_t start_child(child_plan const& plan)
+{
+    std::vector<char> stack(child_stack_bytes);
+    sigset_t all;
+    sigset_t previous;
+    ::sigfillset(&all);
+    ::pthread_sigmask(SIG_SETMASK, &all, &previous);
+    pid_t const pid = ::clone(child_entry, stack.data() + stack.size(), CLONE_VM | CLONE_VFORK | SIGCHLD,
+                              const_cast<child_plan*>(&plan));
+    int const error_number = errno;
+    ::pthread_sigmask(SIG_SETMASK, &previous, nullptr);
+    errno = error_number;
+    return pid;
+}
 
 using spawn_outcome = boost::system::result<child_process, std::string>;
 
@@ -217,7 +246,7 @@ limit_setting process_limit(run_limits const& limits, bool drop_privileges)
 }
 
 // The launcher sets the file-size limit itself, once it has copied the work folder into the run's own tmpfs:
-// an input file (the validator's output.json) may be larger than what the program may write.
+// an input file (the validator's stdout.txt) may be larger than what the program may write.
 limit_setting file_size_limit(run_limits const& limits, bool launcher)
 {
     rlimit current{};
@@ -307,11 +336,9 @@ boost::system::result<child_process, std::string> spawn_child(child_request cons
     plan.parent = ::getpid();
 
     auto const registry_lock = lock_live_runs();
-    pid_t const pid = ::fork();
-    if (pid == 0)
-        run_child(plan);
+    pid_t const pid = start_child(plan);
     if (pid < 0)
-        return failed("fork", errno);
+        return failed("clone", errno);
     add_live_run(pid, registry_lock);
     // Our copies of the child's ends close on return, so EOF on the pipes means the child's side is done.
     return child_process{pid, std::move(out.read), std::move(err.read), std::move(status.read)};

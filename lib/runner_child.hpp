@@ -1,6 +1,7 @@
 #pragma once
-// Internal to the runner: starts the sandboxed child (fork, async-signal-safe setup, execve) and owns the
-// parent's ends of its pipes. Setup failures in the child come back through the exec-status pipe.
+// Internal to the runner: starts the sandboxed child (a clone that works like vfork, async-signal-safe setup,
+// execve) and owns the parent's ends of its pipes. Setup failures in the child come back through the
+// exec-status pipe.
 
 #include "runner.hpp"
 #include "sandbox_protocol.hpp"

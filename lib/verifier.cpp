@@ -1,22 +1,22 @@
 #include "verifier.hpp"
 
-#include "api_json.hpp"
 #include "blanks.hpp"
 #include "text.hpp"
-
-#include <boost/json/array.hpp>
-#include <boost/json/object.hpp>
-#include <boost/json/serialize.hpp>
-
-namespace json = boost::json;
 
 namespace pyfun::core {
 namespace {
 
 // The validator's harness: the lesson's source is loaded from validator.py and the learner's output is read
-// as JSON data from output.json, so nothing the learner printed ever becomes code. The exit status carries
-// the answer: 0 accepted, 3 rejected, 4 validate() raised, 5 the validator itself is broken.
-constexpr std::string_view validator_harness = R"PY(import json, sys
+// as plain text from stdout.txt and stderr.txt, split into lines exactly as split_lines() does for the std
+// validator, so nothing the learner printed ever becomes code. No json: importing it (re, enum, ...) costs
+// about as much as starting the interpreter. The exit status carries the answer: 0 accepted, 3 rejected,
+// 4 validate() raised, 5 the validator itself is broken.
+constexpr std::string_view validator_harness = R"PY(import sys
+
+def lines_of(name):
+    with open(name, encoding="utf-8", newline="") as f:
+        parts = f.read().split("\n")
+    return [part + "\n" for part in parts[:-1]] + ([parts[-1]] if parts[-1] else [])
 
 def load_validate():
     namespace = {"__name__": "validator"}
@@ -31,10 +31,9 @@ except BaseException:
     traceback.print_exc()
     sys.exit(5)
 
-with open("output.json", encoding="utf-8") as f:
-    output = json.load(f)
+stdout, stderr = lines_of("stdout.txt"), lines_of("stderr.txt")
 try:
-    accepted = bool(validate(output["stdout"], output["stderr"]))
+    accepted = bool(validate(stdout, stderr))
 except BaseException:
     import traceback
     traceback.print_exc()
@@ -121,10 +120,15 @@ boost::asio::awaitable<verification> verifier::verify(std::shared_ptr<lesson con
 boost::asio::awaitable<verification> verifier::run_validator(lesson const& l, verification learner,
                                                              bool clean_exit)
 {
-    json::object output;
-    output["stdout"] = string_array(learner.stdout_lines);
-    output["stderr"] = string_array(learner.stderr_lines);
-    std::vector<input_file> files{{"validator.py", l.validator_source}, {"output.json", json::serialize(output)}};
+    auto const joined = [](std::vector<std::string> const& lines) {
+        std::string text;
+        for (auto const& line : lines)
+            text += line;
+        return text;
+    };
+    std::vector<input_file> files{{"validator.py", l.validator_source},
+                                  {"stdout.txt", joined(learner.stdout_lines)},
+                                  {"stderr.txt", joined(learner.stderr_lines)}};
 
     auto const run = co_await sandbox_.run(std::string{validator_harness}, std::move(files), defaults_);
     bool const judged = run.status == run_status::exited && run.signal == 0;

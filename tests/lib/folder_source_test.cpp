@@ -95,3 +95,40 @@ TEST_CASE("the lesson-source setting picks a folder, the bundled lessons, or ref
     REQUIRE(missing.has_error());
     CHECK_THAT(missing.error().message, Catch::Contains("/does/not/exist"));
 }
+
+TEST_CASE("a lesson asked for before the catalog is read from its stage alone, with the whole read's answers",
+          "[lib][folder_source]")
+{
+    struct probe {
+        std::string stage, name;
+    };
+    // Good lessons, a broken one, a clash, a stage without stage.json, a hidden stage, unknown names, and
+    // names that try to leave the folder.
+    std::vector<probe> const probes{{"first", "good"},        {"first", "old_format"},   {"second", "ten"},
+                                    {"first", "broken_json"}, {"first", "fields_disagree"}, {"no_stage_file", "x"},
+                                    {".hidden", "x"},         {"nowhere", "x"},          {"first", "nothing"},
+                                    {"..", "first"},          {"first/..", "good"}};
+    auto cold = pyfun::core::folder_source::open(repo);
+    auto whole = pyfun::core::folder_source::open(repo);
+    REQUIRE(cold.has_value());
+    REQUIRE(whole.has_value());
+    REQUIRE(run_sync((*whole)->get_catalog()).has_value());
+    for (auto const& [stage, name] : probes) {
+        INFO(stage << "/" << name);
+        auto const first = run_sync((*cold)->get_lesson(stage, name));
+        auto const expected = run_sync((*whole)->get_lesson(stage, name));
+        REQUIRE(first.has_value() == expected.has_value());
+        if (expected)
+            CHECK((*first)->title == (*expected)->title);
+        else
+            CHECK(first.error() == expected.error());
+    }
+    // The same object for a second ask, until the whole folder is read.
+    auto const again = run_sync((*cold)->get_lesson("first", "good"));
+    auto const once_more = run_sync((*cold)->get_lesson("first", "good"));
+    REQUIRE(again.has_value());
+    CHECK(again->get() == once_more->get());
+    REQUIRE(run_sync((*cold)->get_catalog()).has_value());
+    CHECK(run_sync((*cold)->get_lesson("first", "good")).value()->title == (*again)->title);
+    CHECK(run_sync((*cold)->get_lesson("second", "nothing")).error() == pyfun::errc::lesson_not_found);
+}

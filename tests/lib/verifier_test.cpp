@@ -163,3 +163,28 @@ TEST_CASE("verdicts have their API names", "[lib][verifier]")
     CHECK(pyfun::core::verdict_name(verdict::time_limit) == "time_limit");
     CHECK(pyfun::core::verdict_name(verdict::sandbox_error) == "sandbox_error");
 }
+
+TEST_CASE_METHOD(judge_fixture, "a runtime validator gets exactly the lines a std validator compares",
+                 "[lib][verifier]")
+{
+    // Carriage returns, non-ASCII text, invalid UTF-8 (replaced), JSON look-alikes, an empty line and no
+    // final newline, on stdout and stderr alike.
+    constexpr auto exact_lesson = R"J({"title": "Exact", "code": [
+        "import sys",
+        "sys.stdout.buffer.write(b'a\\r\\n\\xc3\\xbc\\n{\"x\": 1}\\n\\n\\xff end')",
+        "sys.stderr.write(_____)"],
+        "expect": {"type": "runtime-validator", "source": [
+            "def validate(out, err):",
+            "    return out == ['a\\r\\n', '\\u00fc\\n', '{\"x\": 1}\\n', '\\n', '\\ufffd end'] and err == ['e\\n', 'f']"]}})J";
+    auto const result = verify(exact_lesson, {"'e\\nf'"});
+    INFO(result.detail);
+    CHECK(result.outcome == pyfun::core::verdict::accepted);
+    CHECK(result.stdout_lines == std::vector<std::string>{"a\r\n", "\xc3\xbc\n", "{\"x\": 1}\n", "\n",
+                                                          "\xef\xbf\xbd end"});
+    // Empty output is no lines at all.
+    auto const silent = verify(R"J({"title": "Silent", "code": ["_____"],
+        "expect": {"type": "runtime-validator", "source": [
+            "def validate(out, err):", "    return out == [] and err == []"]}})J",
+                               {"pass"});
+    CHECK(silent.outcome == pyfun::core::verdict::accepted);
+}

@@ -381,7 +381,7 @@ TEST_CASE("with every layer found, runs end and report as they do with the porta
 TEST_CASE("with every layer found, input files larger than the file-size limit still arrive whole",
           "[sandbox][layers]")
 {
-    // The validator's output.json holds up to twice the output cap, which may exceed what a program may write.
+    // The validator's stdout.txt holds up to the output cap, which may exceed what a program may write.
     auto limits = quick_limits();
     limits.file_bytes = 64 * 1024;
     std::string const big(200 * 1024, 'x');
