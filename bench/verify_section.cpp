@@ -52,7 +52,7 @@ void verify_section(bench_config const& config, report& out)
     struct lesson_case {
         std::string figure;
         load_request request;
-        double starts; // interpreter starts a verify needs at best
+        double target; // ratio to the floor: 1.5 per interpreter start the verify needs
     };
     std::vector<lesson_case> const cases{
         { "verify std-validator (basics/hello_python)", lesson_verify(config), 1.5 },
@@ -61,7 +61,7 @@ void verify_section(bench_config const& config, report& out)
             "/stage/basics/your_greeting",
             solution_body(config, "basics/s3_your_greeting.json"),
             accepted_marker },
-          2 }
+          2 * 1.5 }  // two starts (learner and validator), each held to the std-validator's 1.5
     };
     for (auto const& c : cases) {
         options.mix = { c.request };
@@ -73,7 +73,7 @@ void verify_section(bench_config const& config, report& out)
             r.ratio = spread.median / floor.median;
         r.ratio_of = "median / floor median";
         char target[16];
-        std::snprintf(target, sizeof target, "<= %g", c.starts);
+        std::snprintf(target, sizeof target, "<= %g", c.target);
         r.target = target;
         section.rows.push_back(r);
         if (!result.first_error.empty())

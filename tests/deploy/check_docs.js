@@ -1,4 +1,4 @@
-// The commands of docs/deploy.md and docs/api.md: every ```sh block is marked "(AWS call)", "(GitHub call)"
+// The commands of docs/deploy.md, docs/api.md and docs/lessons.md: every ```sh block is marked "(AWS call)", "(GitHub call)"
 // or "(runs in CI)", and the CI ones are run here from the source folder (build/asan, the README's build
 // folder, replaced by this build folder).
 // Usage: node check_docs.js BUILD_DIR
@@ -11,7 +11,7 @@ const build_dir = process.argv[2];
 const marks = /\((AWS call|GitHub call|AWS and GitHub calls|runs in CI)\)/;
 
 run(async (report) => {
-  for (const file of ['docs/deploy.md', 'docs/api.md']) {
+  for (const file of ['docs/deploy.md', 'docs/api.md', 'docs/lessons.md']) {
     const text = fs.readFileSync(file, 'utf8');
     const blocks = [...text.matchAll(/```(?:sh|bash|shell|console)\n([\s\S]*?)```/g)].map((m) => m[1]);
     report.check(blocks.length > 0, `${file} has shell blocks`);
