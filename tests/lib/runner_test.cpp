@@ -1,5 +1,6 @@
 #include "lib/runner.hpp"
 
+#include "support/process_scan.hpp"
 #include "support/read_file.hpp"
 #include "support/run_sync.hpp"
 
@@ -104,49 +105,6 @@ core::run_result run_program(std::string program, core::run_limits limits = quic
 
 std::string read_file(fs::path const& path) { return pyfun::test::read_file_or_empty(path.string()); }
 
-std::vector<fs::path> process_folders()
-{
-    std::vector<fs::path> folders;
-    std::error_code ec;
-    for (fs::directory_iterator it{"/proc", ec}, end; !ec && it != end; it.increment(ec)) {
-        auto const name = it->path().filename().string();
-        auto const is_digit = [](char c) { return c >= '0' && c <= '9'; };
-        if (!name.empty() && std::all_of(name.begin(), name.end(), is_digit))
-            folders.push_back(it->path());
-    }
-    return folders;
-}
-
-// Any live process whose command line holds `marker` (the unusual sleep durations below).
-bool process_with_marker_exists(std::string_view marker)
-{
-    for (auto const& folder : process_folders()) {
-        auto cmdline = read_file(folder / "cmdline");
-        std::replace(cmdline.begin(), cmdline.end(), '\0', ' ');
-        if (cmdline.find(marker) != std::string::npos)
-            return true;
-    }
-    return false;
-}
-
-// Children of the test process, zombies included: after a run there must be none.
-int own_children()
-{
-    auto const self = std::to_string(::getpid());
-    int count = 0;
-    for (auto const& folder : process_folders()) {
-        auto const stat = read_file(folder / "stat");
-        auto const close = stat.rfind(')');
-        if (close == std::string::npos)
-            continue;
-        std::istringstream fields{stat.substr(close + 1)};
-        std::string state, ppid;
-        fields >> state >> ppid;
-        count += ppid == self ? 1 : 0;
-    }
-    return count;
-}
-
 std::size_t open_descriptors()
 {
     auto const count = std::distance(fs::directory_iterator{"/proc/self/fd"}, fs::directory_iterator{});
@@ -208,7 +166,7 @@ TEST_CASE("a program that prints exits normally with its output", "[lib][runner]
     CHECK(result.stderr_bytes.empty());
     CHECK(result.error.empty());
     CHECK(result.max_rss_kb > 0);
-    CHECK(own_children() == 0);
+    CHECK(pyfun::test::own_children() == 0);
 }
 
 TEST_CASE("exit codes and signals are reported as they are", "[lib][runner]")
@@ -264,7 +222,7 @@ TEST_CASE("a busy loop ends at the CPU limit", "[lib][runner][timeout]")
     CHECK(result.status == core::run_status::cpu_limit);
     CHECK(result.signal == SIGXCPU);
     CHECK(result.cpu_time >= 900ms);
-    CHECK(own_children() == 0);
+    CHECK(pyfun::test::own_children() == 0);
 }
 
 TEST_CASE("a busy loop that ignores SIGXCPU ends at the hard CPU limit", "[lib][runner][timeout]")
@@ -278,7 +236,7 @@ TEST_CASE("a busy loop that ignores SIGXCPU ends at the hard CPU limit", "[lib][
     CHECK(result.status == core::run_status::cpu_limit);
     CHECK(result.signal == SIGKILL);
     CHECK(result.cpu_time >= 1900ms);
-    CHECK(own_children() == 0);
+    CHECK(pyfun::test::own_children() == 0);
 }
 
 TEST_CASE("a sleeper ends at the wall limit", "[lib][runner][timeout]")
@@ -293,7 +251,7 @@ TEST_CASE("a sleeper ends at the wall limit", "[lib][runner][timeout]")
     CHECK(result.signal == SIGKILL);
     CHECK(result.wall_time >= 1s);
     CHECK(std::chrono::steady_clock::now() - t0 < limits.wall + 3s);
-    CHECK(own_children() == 0);
+    CHECK(pyfun::test::own_children() == 0);
 }
 
 TEST_CASE("allocations beyond the address-space limit end as memory_limit", "[lib][runner]")
@@ -311,7 +269,7 @@ TEST_CASE("allocations beyond the address-space limit end as memory_limit", "[li
         CHECK(result.status == core::run_status::memory_limit);
         CHECK(result.exit_code == 90);
     }
-    CHECK(own_children() == 0);
+    CHECK(pyfun::test::own_children() == 0);
 }
 
 TEST_CASE("an output flood ends at the output cap without filling our memory", "[lib][runner]")
@@ -340,7 +298,7 @@ TEST_CASE("an output flood ends at the output cap without filling our memory", "
         CHECK(result.stderr_bytes.size() <= limits.output_bytes);
     }
     CHECK(max_rss_kb() - rss_before < 20 * 1024);
-    CHECK(own_children() == 0);
+    CHECK(pyfun::test::own_children() == 0);
 }
 
 TEST_CASE("a fork loop is stopped and every process of it is gone", "[lib][runner][timeout]")
@@ -357,7 +315,7 @@ TEST_CASE("a fork loop is stopped and every process of it is gone", "[lib][runne
                                     limits);
 
     CHECK(result.status == core::run_status::wall_limit);
-    CHECK(own_children() == 0);
+    CHECK(pyfun::test::own_children() == 0);
 }
 
 TEST_CASE("background processes do not outlive the run", "[lib][runner]")
@@ -367,7 +325,7 @@ TEST_CASE("background processes do not outlive the run", "[lib][runner]")
         auto const result = run_program("import os\nos.system('sleep 1234.5 &')\nprint('started')\n");
         CHECK(result.status == core::run_status::exited);
         CHECK(result.stdout_bytes == "started\n");
-        CHECK_FALSE(process_with_marker_exists("1234.5"));
+        CHECK_FALSE(pyfun::test::process_mentions("1234.5"));
     }
     SECTION("a child that starts its own session")
     {
@@ -377,7 +335,7 @@ TEST_CASE("background processes do not outlive the run", "[lib][runner]")
                                         "    os.execv('/bin/sleep', ['sleep', '2345.6'])\n"
                                         "print('parent done')\n");
         CHECK(result.status == core::run_status::exited);
-        CHECK_FALSE(process_with_marker_exists("2345.6"));
+        CHECK_FALSE(pyfun::test::process_mentions("2345.6"));
     }
     SECTION("a session leader that is still running when the main child is killed")
     {
@@ -390,9 +348,9 @@ TEST_CASE("background processes do not outlive the run", "[lib][runner]")
                                         "time.sleep(100)\n",
                                         limits);
         CHECK(result.status == core::run_status::wall_limit);
-        CHECK_FALSE(process_with_marker_exists("4567.8"));
+        CHECK_FALSE(pyfun::test::process_mentions("4567.8"));
     }
-    CHECK(own_children() == 0);
+    CHECK(pyfun::test::own_children() == 0);
 }
 
 TEST_CASE("the program sees only the allow-listed environment", "[lib][runner]")
@@ -514,7 +472,7 @@ TEST_CASE("a missing interpreter is a sandbox error, not a crash", "[lib][runner
 
     CHECK(result.status == core::run_status::sandbox_error);
     CHECK_THAT(result.error, Catch::Contains("execve"));
-    CHECK(own_children() == 0);
+    CHECK(pyfun::test::own_children() == 0);
 }
 
 TEST_CASE("several runs on one io_context each get their own result", "[lib][runner]")
@@ -535,7 +493,7 @@ TEST_CASE("several runs on one io_context each get their own result", "[lib][run
         CHECK(result.status == core::run_status::exited);
         CHECK(result.stdout_bytes == std::to_string(i * 111) + "\n");
     }
-    CHECK(own_children() == 0);
+    CHECK(pyfun::test::own_children() == 0);
     CHECK(root.empty());
 }
 
@@ -555,7 +513,7 @@ TEST_CASE("cancelling a run stops the program at once and still cleans up", "[li
 
     CHECK(timer_won);
     CHECK(std::chrono::steady_clock::now() - t0 < 2s);  // well before the 3 s wall limit
-    CHECK(own_children() == 0);
+    CHECK(pyfun::test::own_children() == 0);
     CHECK(root.empty());
 }
 

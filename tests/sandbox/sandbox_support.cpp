@@ -63,19 +63,6 @@ sandbox_facts probe_once()
     return found;
 }
 
-std::vector<fs::path> process_folders()
-{
-    std::vector<fs::path> folders;
-    std::error_code ec;
-    for (fs::directory_iterator it{"/proc", ec}, end; !ec && it != end; it.increment(ec)) {
-        auto const name = it->path().filename().string();
-        auto const digit = [](char c) { return c >= '0' && c <= '9'; };
-        if (!name.empty() && std::all_of(name.begin(), name.end(), digit))
-            folders.push_back(it->path());
-    }
-    return folders;
-}
-
 sockaddr_in loopback(unsigned short port)
 {
     sockaddr_in address{};
@@ -221,36 +208,6 @@ abstract_listener::~abstract_listener()
 bool abstract_listener::connected() const
 {
     return accept_pending(fd_);
-}
-
-bool process_mentions(std::string_view needle)
-{
-    auto const self = std::to_string(::getpid());
-    for (auto const& folder : process_folders()) {
-        if (folder.filename() == self)
-            continue;
-        for (auto const* file : {"cmdline", "environ"})
-            if (read_file_or_empty((folder / file).string()).find(needle) != std::string::npos)
-                return true;
-    }
-    return false;
-}
-
-int own_children()
-{
-    auto const self = std::to_string(::getpid());
-    int count = 0;
-    for (auto const& folder : process_folders()) {
-        auto const stat = read_file_or_empty((folder / "stat").string());
-        auto const close = stat.rfind(')');
-        if (close == std::string::npos)
-            continue;
-        std::istringstream fields{stat.substr(close + 1)};
-        std::string state, ppid;
-        fields >> state >> ppid;
-        count += ppid == self ? 1 : 0;
-    }
-    return count;
 }
 
 }  // namespace pyfun::test

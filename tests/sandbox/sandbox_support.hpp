@@ -5,6 +5,7 @@
 
 #include "lib/runner.hpp"
 #include "lib/sandbox_probe.hpp"
+#include "support/process_scan.hpp"
 
 #include <filesystem>
 #include <string>
@@ -102,12 +103,5 @@ private:
     int fd_ = -1;
     std::string name_;
 };
-
-// Whether any live process other than us has `needle` in its command line or environment (zombies have
-// neither, so a collected run never matches).
-bool process_mentions(std::string_view needle);
-
-// Children of this process, zombies included.
-int own_children();
 
 }  // namespace pyfun::test
