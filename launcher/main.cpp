@@ -10,27 +10,9 @@
 #include "seccomp_filter.hpp"
 
 #include <sys/prctl.h>
-#include <sys/resource.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <cerrno>
-
-namespace {
-
-// The runner leaves the file-size limit to us: the copy of the work folder is not the program's writing.
-void limit_file_size(std::size_t bytes)
-{
-    rlimit limit{};
-    if (::getrlimit(RLIMIT_FSIZE, &limit) != 0)
-        pyfun::launcher::fail(pyfun::core::launcher_step::file_size);
-    limit.rlim_max = std::min<rlim_t>(limit.rlim_max, bytes);
-    limit.rlim_cur = limit.rlim_max;
-    if (::setrlimit(RLIMIT_FSIZE, &limit) != 0)
-        pyfun::launcher::fail(pyfun::core::launcher_step::file_size);
-}
-
-}  // namespace
 
 int main(int argc, char** argv)
 {
@@ -52,8 +34,6 @@ int main(int argc, char** argv)
         split_for_pid_namespace();  // returns in the learner's process, pid 2 of the namespace
     if (layers.has(sandbox_layer::mount_ns))
         build_view(*options);
-    if (options->file_bytes)
-        limit_file_size(*options->file_bytes);
     if (layers.has(sandbox_layer::landlock))
         restrict_paths(*options);
     if (layers.has(sandbox_layer::seccomp))

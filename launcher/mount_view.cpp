@@ -3,7 +3,6 @@
 #include "report.hpp"
 #include "view_paths.hpp"
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -170,40 +169,6 @@ void mount_proc()
         fail(launcher_step::proc);
 }
 
-void copy_file(int from_folder, int to_folder, char const* name)
-{
-    int const in = ::openat(from_folder, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-    int const out = ::openat(to_folder, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-    if (in < 0 || out < 0)
-        fail(launcher_step::work_copy);
-    std::array<char, 64 * 1024> buffer;
-    for (;;) {
-        auto const n = ::read(in, buffer.data(), buffer.size());
-        if (n == 0)
-            break;
-        if (n < 0 || ::write(out, buffer.data(), static_cast<std::size_t>(n)) != n)
-            fail(launcher_step::work_copy);
-    }
-    ::close(in);
-    ::close(out);
-}
-
-// The runner writes plain files only (main.py and input files), at the top of the folder.
-void copy_work_files(int from_folder, std::string const& to)
-{
-    int const to_folder = ::open(to.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    DIR* const listing = ::fdopendir(::dup(from_folder));
-    if (to_folder < 0 || listing == nullptr)
-        fail(launcher_step::work_copy);
-    while (dirent const* entry = ::readdir(listing)) {
-        struct stat info{};
-        if (::fstatat(from_folder, entry->d_name, &info, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(info.st_mode))
-            copy_file(from_folder, to_folder, entry->d_name);
-    }
-    ::closedir(listing);
-    ::close(to_folder);
-}
-
 void enter_new_root(std::string const& workdir)
 {
     // The pivot_root(2) recipe: the old root ends up stacked on "." and is then detached as a whole.
@@ -226,8 +191,8 @@ void build_view(launch_options const& options)
     if (host_work < 0)
         fail(launcher_step::work_copy);
 
-    // The new root is a small tmpfs mounted over the work folder: a mount point of our own that hides nothing
-    // the view needs. The folder's files stay reachable through host_work.
+    // The new root is a small tmpfs mounted over the work folder (which is empty: the program arrives later,
+    // on stdin): a mount point of our own that hides nothing the view needs.
     int const root = attach_tmpfs(host_work, "", root_size, "0755", launcher_step::mount_view);
     if (::fchdir(root) != 0)
         fail(launcher_step::mount_view);
@@ -251,7 +216,6 @@ void build_view(launch_options const& options)
     make_folders(work, 0700, launcher_step::work_copy);
     if (!under(options.workdir, "/tmp"))  // else it is a folder in the private /tmp, within its size
         ::close(attach_tmpfs(AT_FDCWD, work.c_str(), scratch, "0700", launcher_step::work_copy));
-    copy_work_files(host_work, work);
     ::close(host_work);
 
     enter_new_root(options.workdir);

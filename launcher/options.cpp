@@ -64,11 +64,6 @@ std::optional<launch_options> parse_arguments(int argc, char** argv)
                 return std::nullopt;
             options.scratch_bytes = *parsed;
         }
-        else if (auto const file = value_of(argument, "--file-bytes")) {
-            options.file_bytes = parse_size(*file);
-            if (!options.file_bytes)
-                return std::nullopt;
-        }
         else {
             return std::nullopt;
         }

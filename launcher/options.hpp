@@ -1,7 +1,7 @@
 #pragma once
 // The launcher's command line, as the runner writes it:
 //   pyfun-launcher --layers=user_ns,mount_ns,... --workdir=/tmp/pyfun-run-x [--read-only=/opt/python]...
-//                  [--scratch-bytes=N] [--file-bytes=N] -- /usr/bin/python3 -I -S -B ...
+//                  [--scratch-bytes=N] -- /usr/bin/python3 -I -S -B ...
 
 #include "lib/sandbox_protocol.hpp"
 
@@ -17,7 +17,6 @@ struct launch_options {
     std::string workdir;                 // absolute: the work folder, also our current folder at start
     std::vector<std::string> read_only;  // more folders the interpreter needs, besides the system ones
     std::size_t scratch_bytes = 16u << 20;  // size of the private /tmp and of the work folder (mount_ns)
-    std::optional<std::size_t> file_bytes;  // RLIMIT_FSIZE to set once the work folder is copied
     char** target = nullptr;                // the interpreter's argv, null-terminated; target[0] is absolute
 };
 

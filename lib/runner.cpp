@@ -2,13 +2,15 @@
 
 #include "runner_child.hpp"
 #include "runner_reaper.hpp"
-#include "runner_workdir.hpp"
-#include "sandbox_cgroup.hpp"
+#include "run_payload.hpp"
+#include "runner_start.hpp"
+#include "warm_pool.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/read.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -41,101 +43,14 @@ using std::chrono::milliseconds;
 
 constexpr auto nothrow = net::as_tuple(net::use_awaitable);
 
-// Runs main.py as `python3 main.py` would, with three differences a learner does not notice:
-// - tracebacks drop the bootstrap's own frame (`<string>`), so they start at `File "main.py"` and a
-//   SyntaxError prints exactly as it would for the script. The trimmed traceback must go onto the
-//   exception itself: the default hook prints value.__traceback__ and ignores its third argument;
-// - a MemoryError ends the process with exit code 90 once its traceback is out. The try/finally makes that
-//   hold even when printing runs out of memory too. A program could fake code 90 with sys.exit(90), but
-//   only to earn itself a memory_limit verdict;
-// - SIGXFSZ is back to its default (Python ignores it), so RLIMIT_FSIZE ends the process with a signal
-//   the supervisor sees, rather than an OSError it would have to parse out of stderr.
-// It imports only built-in modules (posix, not os): under -S, importing os costs about a millisecond, a
-// seventh of the interpreter's whole start.
-// __main__ is a fresh module object whose dict holds __name__, __file__ and __builtins__ (plus the usual
-// None-valued module attributes), so `import __main__` and dataclasses see the program, not the bootstrap.
-constexpr char const* bootstrap = R"PY(import sys, _signal
-from posix import _exit
-_signal.signal(_signal.SIGXFSZ, _signal.SIG_DFL)
-sys.argv = ['main.py']
-def _hook(kind, value, tb, show=sys.excepthook):
-    try:
-        while tb is not None and tb.tb_frame.f_code.co_filename == '<string>':
-            tb = tb.tb_next
-        show(kind, value.with_traceback(tb), tb)
-    finally:
-        if issubclass(kind, MemoryError):
-            for stream in (sys.stdout, sys.stderr):
-                try:
-                    stream.flush()
-                except BaseException:
-                    pass
-            _exit(90)
-sys.excepthook = _hook
-with open('main.py', 'rb') as source:
-    code = compile(source.read(), 'main.py', 'exec', dont_inherit=True)
-main = type(sys)('__main__')
-main.__file__ = 'main.py'
-main.__builtins__ = __builtins__
-sys.modules['__main__'] = main
-exec(code, main.__dict__)
-)PY";
-constexpr int memory_error_exit = 90;  // must match _exit(90) above
-
 constexpr auto drain_deadline = 200ms;  // an escaped descendant may hold the pipes open
 constexpr auto reap_pause = 5ms;        // between reap rounds, while SIGKILLed processes die
 constexpr int reap_rounds = 100;        // a fork loop may still be spawning while we kill
 constexpr int status_attempts = 200;    // wait4 polls if the pidfd wait ended early (cancellation)
 
-std::vector<std::string> sandbox_environment(std::string const& workdir)
-{
-    return {"PATH=/usr/bin:/bin", "LANG=C.UTF-8", "LC_ALL=C.UTF-8", "HOME=" + workdir, "TMPDIR=" + workdir};
-}
-
-// The interpreter's own tree (/opt/python for /opt/python/bin/python3): the launcher's view must include it.
-// Nothing for an interpreter directly under "/", whose parent would be the whole file system.
-std::string interpreter_root(fs::path const& interpreter)
-{
-    auto const root = interpreter.parent_path().parent_path();
-    return root.has_relative_path() ? root.string() : std::string{};
-}
-
-detail::child_request make_request(runner_options const& options, fs::path const& workdir,
-                                   run_limits const& limits, bool drop_privileges)
-{
-    std::vector<std::string> command{options.interpreter.string(), "-I", "-S", "-B", "-X", "utf8", "-c",
-                                     bootstrap};
-    detail::child_request request;
-    request.environment = sandbox_environment(workdir.string());
-    request.workdir = workdir.string();
-    request.limits = limits;
-    request.drop_privileges = drop_privileges;
-    if (options.layers.empty()) {
-        request.executable = std::move(command.front());
-        request.arguments.assign(command.begin() + 1, command.end());
-        return request;
-    }
-    request.executable = options.launcher.string();
-    request.launcher = true;
-    request.arguments = {"--layers=" + options.layers.to_string(), "--workdir=" + workdir.string(),
-                         "--scratch-bytes=" + std::to_string(limits.scratch_bytes),
-                         "--file-bytes=" + std::to_string(limits.file_bytes)};
-    if (auto root = interpreter_root(options.interpreter); !root.empty())
-        request.arguments.push_back("--read-only=" + root);
-    request.arguments.emplace_back("--");
-    request.arguments.insert(request.arguments.end(), command.begin(), command.end());
-    return request;
-}
-
 std::string system_text(std::string_view what, int error_number)
 {
     return std::string{what} + ": " + std::system_category().message(error_number);
-}
-
-// glibc 2.36's <sys/pidfd.h> lacks extern "C" for C++; the raw syscall is the same thing.
-detail::unique_fd open_pidfd(pid_t pid)
-{
-    return detail::unique_fd{static_cast<int>(::syscall(SYS_pidfd_open, pid, 0))};
 }
 
 milliseconds to_milliseconds(timeval const& t)
@@ -177,7 +92,7 @@ run_status classify(run_flags flags, int exit_code, int signal, milliseconds cpu
     // The hard CPU limit sends SIGKILL to a program that ignores SIGXCPU; we send SIGKILL only with a flag.
     if (signal == SIGXCPU || (signal == SIGKILL && cpu_time >= limits.cpu))
         return run_status::cpu_limit;
-    if (exit_code == memory_error_exit || (flags.oom_killed && signal == SIGKILL))
+    if (exit_code == detail::memory_error_exit || (flags.oom_killed && signal == SIGKILL))
         return run_status::memory_limit;
     return run_status::exited;
 }
@@ -195,6 +110,7 @@ public:
           group_{group},
           may_orphan_{may_orphan},
           pidfd_{executor, pidfd.release()},
+          stdin_{executor, child.stdin_write.release()},
           stdout_{executor, child.stdout_read.release()},
           stderr_{executor, child.stderr_read.release()},
           exec_status_{executor, child.exec_status_read.release()},
@@ -241,9 +157,11 @@ public:
     }
 
     // Until the child ended, every descendant is gone and both pipes are drained (or the drain deadline hit).
-    net::awaitable<void> supervise()
+    // The payload goes in meanwhile: a large one fills the pipe until the bootstrap reads it.
+    net::awaitable<void> supervise(std::string const& payload)
     {
-        co_await (watch_exit() && read_capped(stdout_, stdout_bytes_) && read_capped(stderr_, stderr_bytes_));
+        co_await (hand_over(payload) && watch_exit() && read_capped(stdout_, stdout_bytes_) &&
+                  read_capped(stderr_, stderr_bytes_));
     }
 
     // For a child whose setup failed: make sure it is dead, then collect it like any other.
@@ -273,10 +191,24 @@ public:
             r.signal = WTERMSIG(wait_status_);
         flags_.oom_killed = group_ != nullptr && group_->memory_exhausted();
         r.status = classify(flags_, r.exit_code, r.signal, r.cpu_time, limits);
+        if (r.status == run_status::exited && r.exit_code == detail::delivery_error_exit) {
+            r.status = run_status::sandbox_error;
+            r.error = "the bootstrap could not write the program or an input file";
+        }
         return r;
     }
 
 private:
+    // Writes the program and its files to the bootstrap's stdin, then closes it: the program reads EOF there.
+    // A write fails only when the child ended before it read its program; its exit status tells why.
+    net::awaitable<void> hand_over(std::string const& payload)
+    {
+        co_await net::this_coro::throw_if_cancelled(false);
+        co_await net::async_write(stdin_, net::buffer(payload), nothrow);
+        boost::system::error_code ignored;
+        stdin_.close(ignored);
+    }
+
     // The main child ends, or the wall timer fires first and we end it.
     net::awaitable<void> watch_exit()
     {
@@ -381,6 +313,7 @@ private:
     detail::run_cgroup const* group_;
     bool may_orphan_;
     net::posix::stream_descriptor pidfd_;
+    net::posix::stream_descriptor stdin_;
     net::posix::stream_descriptor stdout_;
     net::posix::stream_descriptor stderr_;
     net::posix::stream_descriptor exec_status_;
@@ -419,15 +352,6 @@ net::awaitable<void> remove_cgroup(detail::run_cgroup& group)
 bool leaves_orphans(sandbox_layer_set layers)
 {
     return !layers.has(sandbox_layer::pid_ns) && !layers.has(sandbox_layer::seccomp);
-}
-
-// The child exists but cannot be watched: kill it and let the reaper collect it as an orphan.
-net::awaitable<void> discard_child(pid_t pid)
-{
-    ::kill(-pid, SIGKILL);
-    ::kill(pid, SIGKILL);
-    detail::remove_live_run(pid);
-    co_await reap_orphans();
 }
 
 bool is_executable_file(fs::path const& path)
@@ -491,11 +415,18 @@ void prepare_supervisor_process()
     ::signal(SIGPIPE, SIG_IGN);
 }
 
+bool isolates_waiting_runs(sandbox_layer_set layers)
+{
+    return layers.has(sandbox_layer::pid_ns) && layers.has(sandbox_layer::mount_ns);
+}
+
 runner::runner(runner_options options)
     : options_{std::move(options)}, slots_{std::make_unique<run_slots>(options_.max_concurrent_runs)}
 {
     if (!options_.layers.empty() && !options_.launcher.is_absolute())
         throw std::invalid_argument{"runner: launcher layers need the launcher's absolute path"};
+    if (options_.warm_runs > 0 && isolates_waiting_runs(options_.layers))
+        warm_ = std::make_shared<detail::warm_pool>(options_, options_.warm_runs, options_.warm_limits);
 }
 
 std::vector<std::string> runner::sandbox_layers() const
@@ -522,6 +453,11 @@ net::awaitable<run_result> runner::run(std::string program, std::vector<input_fi
     // to the end: the waits below see operation_aborted instead of throwing.
     co_await net::this_coro::throw_if_cancelled(false);
     run_result failed;  // status sandbox_error until a child was supervised
+    auto payload = detail::encode_payload(program, files, limits.file_bytes);
+    if (!payload) {
+        failed.error = payload.error();
+        co_return failed;
+    }
     // Held until the run is cleaned up: its wall time starts only once it may run.
     auto const slot = co_await slots_->acquire();
     if (!slot) {
@@ -529,59 +465,57 @@ net::awaitable<run_result> runner::run(std::string program, std::vector<input_fi
         co_return failed;
     }
 
-    bool const as_nobody = ::geteuid() == 0;
-    auto const root = detail::work_root(options_.work_root);
-    auto folder = detail::work_folder::create(root, program, files, as_nobody);
-    if (!folder) {
-        failed.error = folder.error();
-        co_return failed;
-    }
-    auto request = make_request(options_, folder->path(), limits, as_nobody);
-    std::optional<detail::run_cgroup> group;
-    if (!options_.cgroup_parent.empty()) {
-        auto created = detail::run_cgroup::create(options_.cgroup_parent, limits);
-        if (!created) {
-            failed.error = created.error();
+    auto const executor = co_await net::this_coro::executor;
+    auto taken = warm_ ? warm_->take(limits) : detail::warm_pool::taken{};
+    if (taken.dropped_dead)
+        co_await reap_orphans();
+    auto& started = taken.run;
+    bool const warm = started.has_value();
+    if (!warm) {
+        auto cold = detail::started_run::start(options_, limits);
+        if (!cold) {
+            failed.error = cold.error();
             co_return failed;
         }
-        group.emplace(std::move(*created));
-        request.cgroup_procs_fd = group->procs_fd();
+        started.emplace(std::move(*cold));
     }
+    if (warm_)  // on the next turn of the loop, while this program runs
+        net::post(executor, [pool = std::weak_ptr{warm_}] {
+            if (auto const alive = pool.lock())
+                alive->refill();
+        });
 
-    auto const started = steady::now();
-    auto child = detail::spawn_child(request);
-    if (!child) {
-        failed.error = child.error();
-        co_return failed;
-    }
-    auto pidfd = open_pidfd(child->pid);
-    if (!pidfd) {
-        failed.error = system_text("pidfd_open", errno);
-        co_await discard_child(child->pid);
-        co_return failed;
-    }
-
-    auto const executor = co_await net::this_coro::executor;
     supervised_child watched{executor,
-                             std::move(*child),
-                             std::move(pidfd),
-                             group ? &*group : nullptr,
+                             started->take_child(),
+                             started->take_pidfd(),
+                             started->group(),
                              leaves_orphans(options_.layers),
                              limits,
-                             started};
-    auto const setup_error = co_await watched.wait_for_exec(request);
+                             warm ? steady::now() : started->started_at()};
+    auto const setup_error = co_await watched.wait_for_exec(started->request());
     if (!setup_error.empty())
         co_await watched.abandon();
     else
-        co_await watched.supervise();
+        co_await watched.supervise(*payload);
     auto result = std::move(watched).result(limits);
-    if (group)
+    if (auto* group = started->group())
         co_await remove_cgroup(*group);
     if (!setup_error.empty()) {
         failed.error = setup_error;
         co_return failed;
     }
     co_return result;
+}
+
+void runner::warm_up()
+{
+    if (warm_)
+        warm_->refill();
+}
+
+warm_runs_stats runner::warm_runs() const
+{
+    return warm_ ? warm_->stats() : warm_runs_stats{};
 }
 
 }  // namespace pyfun::core

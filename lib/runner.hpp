@@ -22,6 +22,10 @@
 
 namespace pyfun::core {
 
+namespace detail {
+class warm_pool;
+}
+
 struct run_limits {
     std::chrono::milliseconds cpu{2000};    // RLIMIT_CPU (soft; hard one second later)
     std::chrono::milliseconds wall{5000};   // supervisor's timer
@@ -72,7 +76,26 @@ struct runner_options {
     std::filesystem::path cgroup_parent{};
     std::vector<std::string> cgroup_controllers{};  // what prepare_cgroup_parent() enabled, for /healthz
     std::size_t max_concurrent_runs = 0;  // runs of this runner at once, the rest wait (run_slots.hpp); 0: any
+    // Runs kept started ahead of need, with `warm_limits` (warm_pool.hpp). Honoured only where
+    // isolates_waiting_runs(layers); 0: every run starts when it is asked for.
+    std::size_t warm_runs = 0;
+    run_limits warm_limits{};
 };
+
+// What the warm-run pool did, for /healthz and the bench.
+struct warm_runs_stats {
+    std::size_t capacity = 0;       // 0: no pool
+    std::size_t waiting = 0;        // started, waiting for a program
+    std::size_t warm = 0;           // runs whose program went to a waiting interpreter
+    std::size_t cold = 0;           // runs that started their own (none waiting, or other start limits)
+    std::size_t lost = 0;           // waiting runs that had died before a program reached them
+    std::size_t failed_starts = 0;  // refills that could not start a run
+};
+
+// Whether a run that waits for its program is out of reach of the programs that run meanwhile: they have a
+// pid namespace of their own (they cannot name it: no kill, ptrace or /proc) and a mount namespace of their
+// own (they cannot see its work folder). Only then may runs be started ahead of need.
+bool isolates_waiting_runs(sandbox_layer_set layers);
 
 // Finds python3 once at start-up: $PYFUN_PYTHON if set, else the first python3 on $PATH, as an absolute,
 // canonical path. Returns nullopt when there is none that can be executed.
@@ -89,12 +112,17 @@ public:
     explicit runner(runner_options options);
 
     // Runs `program` (Python source, stored as main.py in a fresh work folder beside `files`) as
-    // `<interpreter> -I -S -B -X utf8` with stdin from /dev/null. Never throws for anything the program
-    // does; sandbox_error when the run could not be set up. The work folder is gone when this returns.
+    // `<interpreter> -I -S -B -X utf8` with an empty stdin. Never throws for anything the program does;
+    // sandbox_error when the run could not be set up. The work folder is gone when this returns. With a
+    // warm pool the program may go to a run started earlier; its wall time starts when it is handed over.
     boost::asio::awaitable<run_result> run(std::string program, std::vector<input_file> files,
                                            run_limits limits);
 
     std::filesystem::path const& interpreter() const { return options_.interpreter; }
+
+    // Fills the warm pool now rather than at the first run (call once the server is up). Nothing without one.
+    void warm_up();
+    warm_runs_stats warm_runs() const;
 
     // How many runs hold a slot, wait for one, and the limit (0: none), for /healthz.
     run_slots const& slots() const { return *slots_; }
@@ -106,6 +134,8 @@ public:
 private:
     runner_options options_;
     std::unique_ptr<run_slots> slots_;  // on the heap: run_slots stays put while a runner is moved
+    // Shared with the refills run() posts, which hold it weakly: a refill after the runner is gone does nothing.
+    std::shared_ptr<detail::warm_pool> warm_;
 };
 
 }  // namespace pyfun::core

@@ -212,7 +212,7 @@ struct pipe_ends {
     unique_fd write;
 };
 
-// Both ends close-on-exec: the child dup2()s its end onto 1 or 2, which clears the flag on that copy only.
+// Both ends close-on-exec: the child dup2()s its end onto 0, 1 or 2, which clears the flag on that copy only.
 bool make_pipe(pipe_ends& ends)
 {
     std::array<int, 2> fds{};
@@ -245,17 +245,6 @@ limit_setting process_limit(run_limits const& limits, bool drop_privileges)
     return make_limit(RLIMIT_NPROC, limits.processes, limits.processes);
 }
 
-// The launcher sets the file-size limit itself, once it has copied the work folder into the run's own tmpfs:
-// an input file (the validator's stdout.txt) may be larger than what the program may write.
-limit_setting file_size_limit(run_limits const& limits, bool launcher)
-{
-    rlimit current{};
-    ::getrlimit(RLIMIT_FSIZE, &current);
-    if (launcher)
-        return {RLIMIT_FSIZE, current};
-    return make_limit(RLIMIT_FSIZE, limits.file_bytes, limits.file_bytes);
-}
-
 std::array<limit_setting, 6> plan_limits(child_request const& request)
 {
     auto const& limits = request.limits;
@@ -266,7 +255,7 @@ std::array<limit_setting, 6> plan_limits(child_request const& request)
     return {{
         make_limit(RLIMIT_CPU, cpu_seconds, cpu_seconds + 1),
         make_limit(RLIMIT_AS, limits.memory_bytes, limits.memory_bytes),
-        file_size_limit(limits, request.launcher),
+        make_limit(RLIMIT_FSIZE, limits.file_bytes, limits.file_bytes),
         make_limit(RLIMIT_NOFILE, limits.open_files, limits.open_files),
         make_limit(RLIMIT_CORE, 0, 0),
         process_limit(limits, request.drop_privileges),
@@ -313,11 +302,8 @@ boost::system::result<child_process, std::string> spawn_child(child_request cons
     auto const argv = c_string_array(argv_strings);
     auto const envp = c_string_array(env_strings);
 
-    unique_fd const dev_null = above_stdio(::open("/dev/null", O_RDONLY | O_CLOEXEC));
-    if (!dev_null)
-        return failed("open /dev/null", errno);
-    pipe_ends out, err, status;
-    if (!make_pipe(out) || !make_pipe(err) || !make_pipe(status))
+    pipe_ends in, out, err, status;
+    if (!make_pipe(in) || !make_pipe(out) || !make_pipe(err) || !make_pipe(status))
         return failed("pipe2", errno);
 
     child_plan plan;
@@ -325,7 +311,7 @@ boost::system::result<child_process, std::string> spawn_child(child_request cons
     plan.argv = argv.data();
     plan.envp = envp.data();
     plan.workdir = request.workdir.c_str();
-    plan.stdin_fd = dev_null.get();
+    plan.stdin_fd = in.read.get();
     plan.stdout_fd = out.write.get();
     plan.stderr_fd = err.write.get();
     plan.status_fd = status.write.get();
@@ -341,7 +327,8 @@ boost::system::result<child_process, std::string> spawn_child(child_request cons
         return failed("clone", errno);
     add_live_run(pid, registry_lock);
     // Our copies of the child's ends close on return, so EOF on the pipes means the child's side is done.
-    return child_process{pid, std::move(out.read), std::move(err.read), std::move(status.read)};
+    return child_process{pid, std::move(in.write), std::move(out.read), std::move(err.read),
+                         std::move(status.read)};
 }
 
 std::string describe(exec_failure const& failure, child_request const& request)

@@ -33,6 +33,7 @@ struct child_request {
 
 struct child_process {
     pid_t pid = -1;
+    unique_fd stdin_write;  // the child's stdin: the runner writes the program there, then closes it
     unique_fd stdout_read;
     unique_fd stderr_read;
     unique_fd exec_status_read;  // EOF once execve succeeded, else one exec_failure record

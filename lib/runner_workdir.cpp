@@ -2,7 +2,6 @@
 
 #include "runner_child.hpp"
 
-#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -25,19 +24,6 @@ std::string system_text(std::string_view what, int error_number)
     return std::string{what} + ": " + std::system_category().message(error_number);
 }
 
-bool write_all(int fd, std::string_view content)
-{
-    while (!content.empty()) {
-        auto const n = ::write(fd, content.data(), content.size());
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0)
-            return false;
-        content.remove_prefix(static_cast<std::size_t>(n));
-    }
-    return true;
-}
-
 // A program running as our own uid may leave folders it made unreadable (chmod 000); remove_all needs
 // to list them. Root does not care, so this only runs when a first removal failed.
 void open_up(fs::path const& folder)
@@ -51,33 +37,22 @@ void open_up(fs::path const& folder)
 
 }  // namespace
 
-folder_outcome work_folder::create(fs::path const& root, std::string_view program,
-                                   std::vector<input_file> const& files, bool for_nobody)
+folder_outcome work_folder::create(fs::path const& root, bool for_nobody)
 {
-    for (auto const& file : files)
-        if (!valid_input_name(file.name))
-            return folder_outcome{boost::system::in_place_error, "input file name not allowed: " + file.name};
-
     auto pattern = (root / "pyfun-run-XXXXXX").string();
     if (::mkdtemp(pattern.data()) == nullptr)
         return folder_outcome{boost::system::in_place_error, system_text("mkdtemp " + pattern, errno)};
-    work_folder folder{pattern, for_nobody};  // from here on the destructor cleans up
+    work_folder folder{pattern};  // from here on the destructor cleans up
 
     // mkdtemp honours the umask; the mode must be exactly 0700 whatever it is.
     if (::chmod(pattern.c_str(), 0700) != 0 ||
         (for_nobody && ::chown(pattern.c_str(), sandbox_id, sandbox_id) != 0))
         return folder_outcome{boost::system::in_place_error, system_text("preparing " + pattern, errno)};
-
-    if (auto error = folder.add_file("main.py", program); !error.empty())
-        return folder_outcome{boost::system::in_place_error, std::move(error)};
-    for (auto const& file : files)
-        if (auto error = folder.add_file(file.name, file.content); !error.empty())
-            return folder_outcome{boost::system::in_place_error, std::move(error)};
     return folder;
 }
 
 work_folder::work_folder(work_folder&& other) noexcept
-    : path_{std::exchange(other.path_, {})}, for_nobody_{other.for_nobody_}
+    : path_{std::exchange(other.path_, {})}
 {
 }
 
@@ -91,19 +66,6 @@ work_folder::~work_folder()
         open_up(path_);
         fs::remove_all(path_, ec);
     }
-}
-
-std::string work_folder::add_file(std::string_view name, std::string_view content) const
-{
-    auto const file = path_ / name;
-    // O_EXCL | O_NOFOLLOW: a duplicate name is an error, and nothing can redirect the write elsewhere.
-    unique_fd const fd{::open(file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644)};
-    if (!fd)
-        return system_text("creating " + file.string(), errno);
-    if (!write_all(fd.get(), content) || ::fchmod(fd.get(), 0644) != 0 ||
-        (for_nobody_ && ::fchown(fd.get(), sandbox_id, sandbox_id) != 0))
-        return system_text("writing " + file.string(), errno);
-    return {};
 }
 
 fs::path work_root(fs::path const& configured)

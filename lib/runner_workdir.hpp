@@ -1,5 +1,6 @@
 #pragma once
-// Internal to the runner: the private per-run work folder that holds main.py and the input files.
+// Internal to the runner: the private per-run work folder. It starts empty: the run's bootstrap writes main.py
+// and the input files into it (or into the launcher's private copy of it) once it has received them.
 
 #include "runner.hpp"
 
@@ -14,12 +15,10 @@ namespace pyfun::core::detail {
 
 class work_folder {
 public:
-    // Makes a fresh `pyfun-run-XXXXXX` folder (mode 0700) under `root` and writes main.py and `files` into
-    // it. With `for_nobody` the folder and files belong to uid/gid 65534, the identity the child runs as.
-    // Returns an error text for a bad input file name or a file system failure (nothing is left behind).
+    // Makes a fresh, empty `pyfun-run-XXXXXX` folder (mode 0700) under `root`. With `for_nobody` it belongs
+    // to uid/gid 65534, the identity the child runs as. Returns an error text for a file system failure
+    // (nothing is left behind).
     static boost::system::result<work_folder, std::string> create(std::filesystem::path const& root,
-                                                                  std::string_view program,
-                                                                  std::vector<input_file> const& files,
                                                                   bool for_nobody);
 
     work_folder(work_folder&& other) noexcept;
@@ -31,15 +30,9 @@ public:
     std::filesystem::path const& path() const { return path_; }
 
 private:
-    work_folder(std::filesystem::path path, bool for_nobody)
-        : path_{std::move(path)}, for_nobody_{for_nobody}
-    {
-    }
-
-    std::string add_file(std::string_view name, std::string_view content) const;  // empty on success
+    explicit work_folder(std::filesystem::path path) : path_{std::move(path)} {}
 
     std::filesystem::path path_;  // empty once moved from
-    bool for_nobody_ = false;
 };
 
 // Where run folders go: `configured` if set, else $TMPDIR, else /tmp.

@@ -132,7 +132,6 @@ enum class launcher_step : int {
     devices,
     work_copy,
     pivot_root,
-    file_size,
     landlock,
     seccomp,
     signals,
@@ -153,7 +152,6 @@ constexpr std::string_view step_name(launcher_step step)
     case launcher_step::devices: return "launcher: binding /dev nodes";
     case launcher_step::work_copy: return "launcher: copying the work folder";
     case launcher_step::pivot_root: return "launcher: pivot_root";
-    case launcher_step::file_size: return "launcher: setrlimit(RLIMIT_FSIZE)";
     case launcher_step::landlock: return "launcher: landlock";
     case launcher_step::seccomp: return "launcher: seccomp";
     case launcher_step::signals: return "launcher: signal setup";

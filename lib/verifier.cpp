@@ -3,6 +3,8 @@
 #include "blanks.hpp"
 #include "text.hpp"
 
+#include <algorithm>
+
 namespace pyfun::core {
 namespace {
 
@@ -130,7 +132,12 @@ boost::asio::awaitable<verification> verifier::run_validator(lesson const& l, ve
                                   {"stdout.txt", joined(learner.stdout_lines)},
                                   {"stderr.txt", joined(learner.stderr_lines)}};
 
-    auto const run = co_await sandbox_.run(std::string{validator_harness}, std::move(files), defaults_);
+    // The input files are written under the run's file-size limit. The learner's output is at most its cap,
+    // which a lesson may set above the default limit: then that run gets a limit to match.
+    auto limits = defaults_;
+    for (auto const& file : files)
+        limits.file_bytes = std::max(limits.file_bytes, file.content.size());
+    auto const run = co_await sandbox_.run(std::string{validator_harness}, std::move(files), limits);
     bool const judged = run.status == run_status::exited && run.signal == 0;
     if (judged && run.exit_code == validator_accepted) {
         learner.outcome = verdict::accepted;

@@ -52,6 +52,8 @@ constexpr std::string_view github_api_flag = "--github-api";
 constexpr std::string_view github_ca_flag = "--github-ca-file";
 constexpr std::string_view github_cache_flag = "--github-cache-bytes";
 constexpr std::string_view github_ttl_flag = "--github-ref-ttl-ms";
+// Two, so that a runtime-validator lesson (learner program, then validator) finds both runs started.
+constexpr std::size_t default_warm_runs = 2;
 
 std::vector<pyfun::service::option_spec> all_option_specs()
 {
@@ -85,6 +87,10 @@ std::vector<pyfun::service::option_spec> all_option_specs()
     specs.push_back({"--max-runs", "PYFUN_MAX_RUNS", "N",
                      "learner programs run at once; more wait their turn (their wall time starts with the run)",
                      std::to_string(pyfun::core::default_run_slots()) + " (4 per core, at least 8)"});
+    specs.push_back({"--warm-runs", "PYFUN_WARM_RUNS", "N",
+                     "runs kept started ahead of need, so a learner's program goes to an interpreter that is already "
+                     "up; only with the pid_ns and mount_ns layers, 0 for none",
+                     std::to_string(default_warm_runs)});
     return specs;
 }
 
@@ -95,6 +101,7 @@ struct core_settings {
     pyfun::core::sandbox_policy sandbox = pyfun::core::sandbox_policy::automatic;
     std::string launcher;
     std::size_t max_runs = pyfun::core::default_run_slots();
+    std::size_t warm_runs = default_warm_runs;
 };
 
 std::optional<core_settings> read_core_settings(pyfun::service::option_values const& values)
@@ -121,6 +128,12 @@ std::optional<core_settings> read_core_settings(pyfun::service::option_values co
         return std::nullopt;
     }
     settings.max_runs = static_cast<std::size_t>(max_runs.value);
+    auto const warm_runs = pyfun::service::read_unsigned(values, "--warm-runs", settings.warm_runs, 0, 64);
+    if (!warm_runs.error.empty()) {
+        std::cerr << "pyfun-server: " << warm_runs.error << '\n';
+        return std::nullopt;
+    }
+    settings.warm_runs = static_cast<std::size_t>(warm_runs.value);
     if (auto const python = values.get("--python"))
         ::setenv("PYFUN_PYTHON", python->c_str(), 1);  // find_interpreter() reads it; the flag wins
     return settings;
@@ -147,6 +160,17 @@ std::optional<pyfun::github::github_settings> read_github_settings(
     return *settings;
 }
 
+// One start-up line: how many runs wait ahead of need, or why none do.
+std::string describe_warm_runs(pyfun::core::runner const& sandbox, std::size_t asked)
+{
+    if (asked == 0)
+        return "warm runs: off (--warm-runs 0)";
+    if (sandbox.warm_runs().capacity == 0)
+        return "warm runs: off (a run may wait for its program only behind the pid_ns and mount_ns layers, "
+               "which this sandbox lacks)";
+    return "warm runs: " + std::to_string(asked) + " started ahead of need";
+}
+
 int serve(int argc, char** argv)
 {
     auto const specs = all_option_specs();
@@ -156,7 +180,7 @@ int serve(int argc, char** argv)
         return 0;
     }
     if (!parsed.error.empty()) {
-        std::cerr << "pyfun-server: " << parsed.error << " (see pyfun-server --help)\n";
+        std::cerr << "pyfun-server: " << parsed.error << '\n';
         return 2;
     }
     auto server_settings = pyfun::service::read_server_options(parsed.values);
@@ -203,6 +227,7 @@ int serve(int argc, char** argv)
     pyfun::core::runner_options base{*interpreter, {}};
     base.launcher = settings->launcher;
     base.max_concurrent_runs = settings->max_runs;
+    base.warm_runs = settings->warm_runs;
     auto const plan = pyfun::core::plan_sandbox(settings->sandbox, base);  // a few throwaway runs, once
     if (!plan) {
         std::cerr << "pyfun-server: " << plan.error() << '\n';
@@ -212,6 +237,8 @@ int serve(int argc, char** argv)
         std::cerr << "pyfun-server: WARNING: " << warning << '\n';
     std::cerr << "pyfun-server: " << pyfun::core::describe(*plan) << '\n';
     pyfun::core::runner sandbox{pyfun::core::with_plan(base, *plan)};
+    std::cerr << "pyfun-server: " << describe_warm_runs(sandbox, settings->warm_runs) << '\n';
+    sandbox.warm_up();
     pyfun::core::verifier judge{sandbox, pyfun::core::run_limits{}};
 
     pyfun::core::api_options api_settings;

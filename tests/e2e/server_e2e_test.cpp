@@ -97,27 +97,15 @@ std::string answer_body(std::vector<std::string> const& values)
     return json::serialize(json::object{{"answer", std::move(answer)}});
 }
 
-// Waits until the server has a child process (a learner program running), polling /proc briefly.
-bool wait_for_child_of(pid_t parent, std::chrono::milliseconds limit)
+// Waits until the server reports a learner program running (/healthz runs.active), polling briefly. Its
+// children cannot tell: the runs it keeps started ahead of need are children too.
+bool wait_for_active_run(server_process& server, std::chrono::milliseconds limit)
 {
     auto const deadline = std::chrono::steady_clock::now() + limit;
     while (std::chrono::steady_clock::now() < deadline) {
-        std::error_code ec;
-        for (auto const& entry : std::filesystem::directory_iterator{"/proc", ec}) {
-            auto const name = entry.path().filename().string();
-            if (name.find_first_not_of("0123456789") != std::string::npos)
-                continue;
-            auto const text = pyfun::test::read_file_or_empty((entry.path() / "stat").string());
-            auto const close = text.rfind(')');
-            if (close == std::string::npos)
-                continue;
-            std::istringstream rest{text.substr(close + 2)};
-            char state;
-            pid_t ppid = 0;
-            rest >> state >> ppid;
-            if (ppid == parent)
-                return true;
-        }
+        auto const health = server.call("GET", "/healthz");
+        if (health.status == 200 && json_of(health).at("runs").at("active").to_number<int>() > 0)
+            return true;
         std::this_thread::sleep_for(10ms);
     }
     return false;
@@ -343,7 +331,7 @@ TEST_CASE("a learner program sleeping to its wall limit does not delay GET /stag
                                  net::use_future);
     std::jthread verifier{[&] { ioc.run(); }};
 
-    bool const running = wait_for_child_of(server.process().pid(), 10s);
+    bool const running = wait_for_active_run(server, 10s);
     auto const t0 = std::chrono::steady_clock::now();
     auto const stages = server.call("GET", "/stage");
     auto const get_time = std::chrono::steady_clock::now() - t0;
@@ -365,7 +353,7 @@ TEST_CASE("SIGTERM during a verify lets it finish, then the server exits 0", "[e
                                  net::use_future);
     std::jthread client{[&] { ioc.run(); }};
 
-    bool const running = wait_for_child_of(server.process().pid(), 10s);
+    bool const running = wait_for_active_run(server, 10s);
     server.process().send_signal(SIGTERM);
     client.join();
     auto const reply = pending.get();

@@ -156,6 +156,29 @@ TEST_CASE_METHOD(judge_fixture, "a lesson's limits replace the defaults one by o
     CHECK(limits.wall == 2s);
 }
 
+TEST_CASE("a runtime validator reads learner output beyond the default file-size limit", "[lib][verifier]")
+{
+    // The validator's stdout.txt is written under the run's file-size limit; the learner's output may be as
+    // long as the lesson's output cap, which can exceed the default limit.
+    pyfun::core::prepare_supervisor_process();
+    auto const python = pyfun::core::find_interpreter();
+    REQUIRE(python.has_value());
+    pyfun::core::runner sandbox{pyfun::core::runner_options{*python, {}}};
+    pyfun::core::run_limits small_files;
+    small_files.file_bytes = 16 * 1024;
+    pyfun::core::verifier judge{sandbox, small_files};
+    auto const lesson = lesson_from(R"J({"title": "Long", "code": ["print('x' * _____)"],
+        "limits": {"output_kb": 64},
+        "expect": {"type": "runtime-validator", "source": [
+            "def validate(stdout_lines, stderr_lines):",
+            "    return stdout_lines == ['x' * 40000 + '\\n']"]}})J");
+
+    auto const long_output = run_sync(judge.verify(lesson, {"40000"}));
+    INFO(long_output.detail);
+    CHECK(long_output.outcome == verdict::accepted);
+    CHECK(run_sync(judge.verify(lesson, {"39999"})).outcome == verdict::wrong_answer);
+}
+
 TEST_CASE("verdicts have their API names", "[lib][verifier]")
 {
     CHECK(pyfun::core::verdict_name(verdict::accepted) == "accepted");

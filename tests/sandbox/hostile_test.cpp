@@ -110,25 +110,45 @@ std::string program_for(hostile_case const& c, case_place const& place, host_lis
     return program;
 }
 
+// Runs in the warm run that waited beside the hostile program (where there is a pool): it must find that run
+// as every run starts, whatever the hostile program did meanwhile.
+constexpr char const* follow_up_program = "import builtins, os\n"
+                                          "print('clean', sorted(os.listdir('.')), len(vars(builtins)) > 100)\n";
+constexpr char const* follow_up_output = "clean ['main.py'] True\n";
+
 struct case_answer {
     unsigned verify_status = 0;
     std::string verify_body;
     unsigned get_status = 0;
+    std::string follow_up_body;
+    core::warm_runs_stats warm;
 };
 
-// One case through the API, with its own runner (for its own work root), then a GET on the same handler.
+net::awaitable<core::response> verify(core::api& handler, std::string const& lesson, std::string const& program)
+{
+    json::object body{{"answer", json::object{{"field_1", program}}}};
+    core::request post{"POST", "/stage/hostile/" + lesson, {}, json::serialize(body)};
+    co_return co_await handler.handle(std::move(post));
+}
+
+// One case through the API, with its own runner (for its own work root) whose one warm run is ready, then a
+// GET on the same handler, then the follow-up program in the run that waited meanwhile.
 net::awaitable<case_answer> verify_case(core::folder_source& source, fs::path work_root, std::string lesson,
                                         std::string program)
 {
-    core::runner sandbox{pyfun::test::sandboxed_options(work_root)};
+    auto options = pyfun::test::sandboxed_options(work_root);
+    options.warm_runs = 1;
+    options.warm_limits.cpu = std::chrono::milliseconds{1000};  // the hostile lessons' start limits
+    options.warm_limits.memory_bytes = 128u << 20;
+    core::runner sandbox{options};
+    sandbox.warm_up();
     core::verifier judge{sandbox, core::run_limits{}};
     core::api handler{source, judge, core::api_options{}};
-    json::object body{{"answer", json::object{{"field_1", program}}}};
-    core::request post{"POST", "/stage/hostile/" + lesson, {}, json::serialize(body)};
-    auto const verified = co_await handler.handle(std::move(post));
+    auto const verified = co_await verify(handler, lesson, program);
     core::request get{"GET", "/stage/hostile/program", {}, {}};
     auto const answered = co_await handler.handle(std::move(get));
-    co_return case_answer{verified.status, verified.body, answered.status};
+    auto const follow_up = co_await verify(handler, "program", follow_up_program);
+    co_return case_answer{verified.status, verified.body, answered.status, follow_up.body, sandbox.warm_runs()};
 }
 
 std::string joined(json::value const& lines)
@@ -204,6 +224,12 @@ TEST_CASE("hostile programs are contained, and the server and host are unaffecte
         if (!expected.output_lacks.empty())
             CHECK_THAT(output, !Catch::Contains(expected.output_lacks));
         CHECK_THAT(answers[i].verify_body, !Catch::Contains(secret_value));
+        auto const follow_up = json::parse(answers[i].follow_up_body).at("data");
+        CHECK(joined(follow_up.at("stdout")) == follow_up_output);
+        if (core::isolates_waiting_runs(facts.plan.layers)) {
+            CHECK(answers[i].warm.warm == 2);  // the case and its follow-up, each in a run that waited
+            CHECK(answers[i].warm.lost == 0);
+        }
 
         CHECK_FALSE(pyfun::test::process_mentions(place.work_root.path().string()));
         CHECK(place.work_root.empty());

@@ -378,23 +378,28 @@ TEST_CASE("with every layer found, runs end and report as they do with the porta
     CHECK(pyfun::test::own_children() == 0);
 }
 
-TEST_CASE("with every layer found, input files larger than the file-size limit still arrive whole",
+TEST_CASE("with every layer found, input files arrive whole and count against the file-size limit",
           "[sandbox][layers]")
 {
-    // The validator's stdout.txt holds up to the output cap, which may exceed what a program may write.
+    // The bootstrap writes the input files inside the sandbox, under the run's file-size limit.
     auto limits = quick_limits();
     limits.file_bytes = 64 * 1024;
-    std::string const big(200 * 1024, 'x');
+    auto const layers = pyfun::test::facts().plan.layers;
 
-    auto const result = run_with(pyfun::test::facts().plan.layers,
+    std::string const fits(limits.file_bytes, 'x');
+    auto const result = run_with(layers,
                                  "import os\n"
-                                 "print(os.path.getsize('big.txt'), flush=True)\n"
+                                 "print(os.path.getsize('data.txt'), flush=True)\n"
                                  "open('out.bin', 'wb').write(b'y' * (128 * 1024))\n",
-                                 {{"big.txt", big}}, limits);
-
-    CHECK(result.stdout_bytes == std::to_string(big.size()) + "\n");
-    CHECK(result.status == core::run_status::output_limit);  // the program's own writing is still limited
+                                 {{"data.txt", fits}}, limits);
+    CHECK(result.stdout_bytes == std::to_string(fits.size()) + "\n");
+    CHECK(result.status == core::run_status::output_limit);  // the program's own writing is limited too
     CHECK(result.signal == SIGXFSZ);
+
+    auto const refused = run_with(layers, "print('never')\n", {{"data.txt", fits + "x"}}, limits);
+    CHECK(refused.status == core::run_status::sandbox_error);
+    CHECK_THAT(refused.error, Catch::Contains("data.txt is larger than the run's file-size limit"));
+    CHECK(refused.stdout_bytes.empty());
 }
 
 TEST_CASE("with every layer found, a cancelled run ends at once and leaves nothing behind",

@@ -48,8 +48,13 @@ bool process_mentions(std::string_view needle)
 
 int own_children()
 {
+    return static_cast<int>(own_child_pids().size());
+}
+
+std::vector<int> own_child_pids()
+{
     auto const self = std::to_string(::getpid());
-    int count = 0;
+    std::vector<int> pids;
     for (auto const& folder : process_folders()) {
         auto const stat = read_file_or_empty((folder / "stat").string());
         auto const close = stat.rfind(')');
@@ -58,9 +63,10 @@ int own_children()
         std::istringstream fields{stat.substr(close + 1)};
         std::string state, ppid;
         fields >> state >> ppid;
-        count += ppid == self ? 1 : 0;
+        if (ppid == self)
+            pids.push_back(std::stoi(folder.filename().string()));
     }
-    return count;
+    return pids;
 }
 
 }  // namespace pyfun::test

@@ -3,6 +3,7 @@
 // children (zombies included). Reads go through read_file_or_empty: processes may vanish mid-scan.
 
 #include <string_view>
+#include <vector>
 
 namespace pyfun::test {
 
@@ -10,7 +11,8 @@ namespace pyfun::test {
 // its environment. Zombies have neither, so a collected run never matches.
 bool process_mentions(std::string_view needle);
 
-// Children of this process, zombies included.
+// Children of this process, zombies included: how many, and their pids.
 int own_children();
+std::vector<int> own_child_pids();
 
 }  // namespace pyfun::test
