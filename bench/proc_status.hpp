@@ -3,6 +3,8 @@
 
 #include <sys/types.h>
 
+#include <vector>
+
 namespace pyfun::bench {
 
 struct memory_kb {
@@ -11,5 +13,12 @@ struct memory_kb {
 };
 
 memory_kb read_memory(pid_t pid);
+
+// Pss from /proc/<pid>/smaps_rollup: the process's share of its resident pages (shared pages divided among
+// the processes that map them), in kB; 0 when it is gone or unreadable.
+long read_pss_kb(pid_t pid);
+
+// Every live descendant of `pid` (children, their children, ...), from one scan of /proc.
+std::vector<pid_t> descendants_of(pid_t pid);
 
 } // namespace pyfun::bench

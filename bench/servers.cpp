@@ -33,11 +33,12 @@ running_server start(std::string const& program, std::vector<std::string> const&
 
 } // namespace
 
-running_server start_pyfun_server(bench_config const& config, bool tls)
+running_server start_pyfun_server(bench_config const& config, bool tls, std::vector<std::string> const& extra)
 {
     std::vector<std::string> arguments{ "--listen", "127.0.0.1:0", "--lessons", config.lessons() };
     if (!tls)
         arguments.emplace_back("--plain-http");
+    arguments.insert(arguments.end(), extra.begin(), extra.end());
     return start(config.binary("pyfun-server"), arguments);
 }
 

@@ -8,6 +8,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace pyfun::bench {
 
@@ -16,8 +17,8 @@ struct running_server {
     unsigned short port = 0;
 };
 
-// Throws std::runtime_error (with the server's output) when no banner appears in time.
-running_server start_pyfun_server(bench_config const& config, bool tls);
+// Throws std::runtime_error (with the server's output) when no banner appears in time. `extra`: more flags.
+running_server start_pyfun_server(bench_config const& config, bool tls, std::vector<std::string> const& extra = {});
 running_server start_hello_server(bench_config const& config);
 
 // {"answer": <the lesson file's "solution">}: the right answer for a verify POST.

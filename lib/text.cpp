@@ -69,6 +69,22 @@ std::string utf8_with_replacement(std::string_view bytes)
     return out;
 }
 
+bool is_valid_utf8(std::string_view bytes)
+{
+    std::size_t i = 0;
+    while (i < bytes.size()) {
+        if (static_cast<unsigned char>(bytes[i]) < 0x80) {  // ASCII, the usual case: no decoding
+            ++i;
+            continue;
+        }
+        auto const length = valid_sequence_length(bytes, i);
+        if (length == 0)
+            return false;
+        i += length;
+    }
+    return true;
+}
+
 std::vector<std::string> split_lines(std::string_view text)
 {
     std::vector<std::string> lines;

@@ -3,6 +3,7 @@
 #include "lib/text.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -19,7 +20,12 @@ constexpr std::size_t max_logged_method = 32;
 // so every line stays parseable.
 void append_json_string(std::string& out, std::string_view raw)
 {
-    auto const text = core::utf8_with_replacement(raw);
+    std::string repaired;  // only for invalid UTF-8: a log line is written per request
+    std::string_view text = raw;
+    if (!core::is_valid_utf8(raw)) {
+        repaired = core::utf8_with_replacement(raw);
+        text = repaired;
+    }
     out += '"';
     for (char const ch : text) {
         auto const c = static_cast<unsigned char>(ch);
@@ -95,7 +101,9 @@ std::string iso8601_utc(std::chrono::system_clock::time_point when)
 
 std::string format_access_line(access_entry const& entry, std::chrono::system_clock::time_point now)
 {
-    std::string out = "{\"time\": ";
+    std::string out;
+    out.reserve(160);  // a typical line, in one allocation
+    out += "{\"time\": ";
     append_json_string(out, iso8601_utc(now));
     append_field(out, "method", clip(entry.method, max_logged_method));
     append_field(out, "path", clip(without_query(entry.path), max_logged_path));
@@ -103,9 +111,9 @@ std::string format_access_line(access_entry const& entry, std::chrono::system_cl
 
     char duration[32];
     auto const ms = std::isfinite(entry.duration_ms) ? std::max(entry.duration_ms, 0.0) : 0.0;
-    std::snprintf(duration, sizeof duration, "%.3f", ms);
+    auto const written = std::to_chars(duration, duration + sizeof duration, ms, std::chars_format::fixed, 3);
     out += ", \"duration_ms\": ";
-    out += duration;
+    out.append(duration, written.ptr);
 
     if (!entry.verdict.empty())
         append_field(out, "verdict", entry.verdict);

@@ -238,7 +238,6 @@ int serve(int argc, char** argv)
     std::cerr << "pyfun-server: " << pyfun::core::describe(*plan) << '\n';
     pyfun::core::runner sandbox{pyfun::core::with_plan(base, *plan)};
     std::cerr << "pyfun-server: " << describe_warm_runs(sandbox, settings->warm_runs) << '\n';
-    sandbox.warm_up();
     pyfun::core::verifier judge{sandbox, pyfun::core::run_limits{}};
 
     pyfun::core::api_options api_settings;
@@ -297,6 +296,7 @@ int serve(int argc, char** argv)
               << listener.port() << (page ? "/play" : "/stage") << ")" << std::endl;
     if (watcher)
         std::cerr << "pyfun-server: watching " << folder->root().string() << " for changes" << std::endl;
+    sandbox.warm_up();  // once the port is open: the interpreters start while the first requests come in
     ioc.run();
     std::cerr << "pyfun-server: stopped\n";
     return 0;

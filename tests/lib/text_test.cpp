@@ -27,3 +27,14 @@ TEST_CASE("output is decoded as UTF-8 with replacement", "[lib][text]")
     CHECK(utf8_with_replacement("\xF4\x90\x80\x80").find("\xF4") == std::string::npos);     // above U+10FFFF
     CHECK(utf8_with_replacement(std::string("a\0b", 3)) == std::string("a\0b", 3));
 }
+
+TEST_CASE("is_valid_utf8 agrees with utf8_with_replacement", "[lib][text]")
+{
+    for (std::string const text : {"plain", "caf\xC3\xA9 \xF0\x9F\x90\x8D", "", "\xff\xfe ok", "\xC3", "ok\xC3",
+                                   "\xC0\xAF", "\xED\xA0\x80", "\xF4\x90\x80\x80", "\xE2\x82"}) {
+        INFO(text);
+        CHECK(pyfun::core::is_valid_utf8(text) == (utf8_with_replacement(text) == text));
+    }
+    CHECK(pyfun::core::is_valid_utf8("caf\xC3\xA9"));
+    CHECK_FALSE(pyfun::core::is_valid_utf8("caf\xC3"));
+}
