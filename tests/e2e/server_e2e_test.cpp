@@ -4,6 +4,7 @@
 #include "lib/base64.hpp"
 #include "lib/folder_source.hpp"
 
+#include "sandbox/sandbox_support.hpp"
 #include "service/test_client.hpp"
 #include "support/child_process.hpp"
 #include "support/read_file.hpp"
@@ -39,8 +40,10 @@ std::filesystem::path const lessons_dir = std::filesystem::path{PYFUN_SOURCE_DIR
 // One pyfun-server process; the port comes from its start-up banner.
 class server_process {
 public:
-    explicit server_process(bool tls, std::vector<std::string> extra_args = {})
-        : tls_{tls}, process_{binary(), arguments(tls, std::move(extra_args))}
+    // `environment`: "NAME=value" entries added to ours.
+    explicit server_process(bool tls, std::vector<std::string> extra_args = {},
+                            std::vector<std::string> const& environment = {})
+        : tls_{tls}, process_{binary(), arguments(tls, std::move(extra_args)), environment}
     {
         auto const banner = process_.wait_for_line(
             [](std::string const& line) { return line.starts_with("pyfun-server: serving "); });
@@ -362,6 +365,29 @@ TEST_CASE("SIGTERM during a verify lets it finish, then the server exits 0", "[e
     REQUIRE(reply.status == 200);
     CHECK(json_of(reply).at("data").at("result") == true);
     CHECK(server.process().wait_exit(20s) == 0);
+}
+
+TEST_CASE("SIGTERM ends the runs waiting for a program, and nothing of them is left", "[e2e][service]")
+{
+    pyfun::test::scratch_folder const work_root{"pyfun-e2e-work"};  // where the server's runs get their folders
+    server_process server{false, {"--warm-runs", "2"}, {"TMPDIR=" + work_root.path().string()}};
+    auto const health = json_of(server.call("GET", "/healthz"));
+    auto const& warm = health.at("warm_runs");
+    if (warm.at("capacity").to_number<int>() == 0) {
+        WARN("no pid_ns and mount_ns here: the server starts no run ahead of need");
+    }
+    else {
+        CHECK(warm.at("waiting").to_number<int>() == 2);
+        CHECK(pyfun::test::process_mentions(work_root.path().string()));  // the launchers of the waiting runs
+        CHECK_FALSE(work_root.empty());
+    }
+    auto const verified = server.call("POST", "/stage/basics/hello_python", answer_body({"print", "Hello Python"}));
+    CHECK(json_of(verified).at("data").at("result") == true);
+
+    server.process().send_signal(SIGTERM);
+    CHECK(server.process().wait_exit(20s) == 0);
+    CHECK_FALSE(pyfun::test::process_mentions(work_root.path().string()));
+    CHECK(work_root.empty());
 }
 
 TEST_CASE("pyfun-server --help lists every flag with its environment variable", "[e2e][service]")
