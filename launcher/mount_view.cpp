@@ -189,7 +189,7 @@ void build_view(launch_options const& options)
         fail(launcher_step::mount_view);
     int const host_work = ::open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);  // we start in the work folder
     if (host_work < 0)
-        fail(launcher_step::work_copy);
+        fail(launcher_step::work_folder);
 
     // The new root is a small tmpfs mounted over the work folder (which is empty: the program arrives later,
     // on stdin): a mount point of our own that hides nothing the view needs.
@@ -213,9 +213,9 @@ void build_view(launch_options const& options)
     make_folder("./tmp", 01777, launcher_step::mount_view);
     ::close(attach_tmpfs(AT_FDCWD, "./tmp", scratch, "1777", launcher_step::mount_view));
     auto const work = in_new_root(options.workdir);
-    make_folders(work, 0700, launcher_step::work_copy);
+    make_folders(work, 0700, launcher_step::work_folder);
     if (!under(options.workdir, "/tmp"))  // else it is a folder in the private /tmp, within its size
-        ::close(attach_tmpfs(AT_FDCWD, work.c_str(), scratch, "0700", launcher_step::work_copy));
+        ::close(attach_tmpfs(AT_FDCWD, work.c_str(), scratch, "0700", launcher_step::work_folder));
     ::close(host_work);
 
     enter_new_root(options.workdir);

@@ -1,8 +1,8 @@
 #include "runner.hpp"
 
 #include "runner_child.hpp"
-#include "runner_reaper.hpp"
 #include "run_payload.hpp"
+#include "runner_reaper.hpp"
 #include "runner_start.hpp"
 #include "warm_pool.hpp"
 
@@ -10,16 +10,15 @@
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/read.hpp>
-#include <boost/asio/write.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 

@@ -21,8 +21,8 @@ namespace pyfun::core::detail {
 
 // Exit codes the bootstrap uses for itself. A program could fake either with sys.exit(), only to give its own
 // run a worse verdict.
-inline constexpr int memory_error_exit = 90;  // a MemoryError ended the program
-inline constexpr int delivery_error_exit = 91;  // the program or an input file could not be written
+inline constexpr int memory_error_exit = 90;    // a MemoryError ended the program: _exit(90) in the bootstrap
+inline constexpr int delivery_error_exit = 91;  // the program or an input file could not be written: _exit(91)
 
 // The limits a run's process is started with (rlimits, tmpfs size, cgroup limits): everything but the wall
 // limit and the output caps, which the supervisor applies. Runs with the same start limits are

@@ -130,7 +130,7 @@ enum class launcher_step : int {
     mount_view,
     proc,
     devices,
-    work_copy,
+    work_folder,
     pivot_root,
     landlock,
     seccomp,
@@ -150,7 +150,7 @@ constexpr std::string_view step_name(launcher_step step)
     case launcher_step::mount_view: return "launcher: building the read-only view";
     case launcher_step::proc: return "launcher: mounting /proc";
     case launcher_step::devices: return "launcher: binding /dev nodes";
-    case launcher_step::work_copy: return "launcher: copying the work folder";
+    case launcher_step::work_folder: return "launcher: making the work folder in the view";
     case launcher_step::pivot_root: return "launcher: pivot_root";
     case launcher_step::landlock: return "launcher: landlock";
     case launcher_step::seccomp: return "launcher: seccomp";
