@@ -136,9 +136,13 @@ TEST_CASE("a waiting run is out of reach of the program before it and holds noth
     auto const second = run(sandbox,
                             "import builtins, os\n"
                             "print(hasattr(builtins, 'left_behind'), sorted(os.listdir('.')),\n"
-                            "      os.path.exists('/tmp/left.txt'), sorted(os.environ))\n");
+                            "      os.path.exists('/tmp/left.txt'), sorted(os.environ))\n"
+                            "print(sorted(os.listdir('/proc/self/fd')))\n");
     CHECK(second.status == core::run_status::exited);
-    CHECK(second.stdout_bytes == "False ['main.py'] False ['HOME', 'LANG', 'LC_ALL', 'PATH', 'TMPDIR']\n");
+    // Its builtins, files, environment and descriptors are those of a fresh start: stdio, plus the one
+    // listdir() holds open while it reads.
+    CHECK(second.stdout_bytes == "False ['main.py'] False ['HOME', 'LANG', 'LC_ALL', 'PATH', 'TMPDIR']\n"
+                                 "['0', '1', '2', '3']\n");
     auto const stats = sandbox.warm_runs();
     CHECK(stats.warm == 2);  // the second program went to the run that waited beside the first
     CHECK(stats.lost == 0);
