@@ -252,3 +252,24 @@ TEST_CASE("without pid_ns and mount_ns no run is started ahead of need", "[sandb
         CHECK(root.empty());
     }
 }
+
+TEST_CASE("a run that cannot be started ahead is counted, and the program's own start reports why", "[sandbox][warm]")
+{
+    if (!pool_possible())
+        return;
+    scratch_folder const parent{"pyfun-warm-test"};
+    auto const missing = parent.path() / "not-there";  // no work folder can be made below it
+    auto options = pyfun::test::sandboxed_options(missing);
+    options.warm_runs = 2;
+    options.warm_limits = quick_limits();
+    core::runner sandbox{options};
+    sandbox.warm_up();
+    CHECK(sandbox.warm_runs().waiting == 0);
+    CHECK(sandbox.warm_runs().failed_starts == 1);
+
+    auto const result = run(sandbox, "print('never')\n");
+    CHECK(result.status == core::run_status::sandbox_error);
+    CHECK_THAT(result.error, Catch::Contains("mkdtemp"));
+    CHECK(sandbox.warm_runs().cold == 1);
+    CHECK(pyfun::test::own_children() == 0);
+}
