@@ -6,7 +6,9 @@
 #include "sandbox/sandbox_support.hpp"
 #include "support/run_sync.hpp"
 
+#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/use_future.hpp>
 #include <boost/asio/steady_timer.hpp>
 
 #include <catch2/catch.hpp>
@@ -15,6 +17,8 @@
 #include <sys/wait.h>
 
 #include <chrono>
+#include <future>
+#include <vector>
 
 namespace {
 
@@ -98,6 +102,35 @@ TEST_CASE("programs go to runs started before them, one program per run", "[sand
         CHECK(stats.waiting == 2);  // refilled after every run
         CHECK(stats.lost == 0);
         CHECK(stats.failed_starts == 0);
+    }
+    CHECK(root.empty());
+    CHECK(pyfun::test::own_children() == 0);
+}
+
+TEST_CASE("concurrent runs share the pool, and each gets its own result", "[sandbox][warm]")
+{
+    if (!pool_possible())
+        return;
+    scratch_folder const root{"pyfun-warm-test"};
+    {
+        core::runner sandbox{warm_options(root, 2)};
+        sandbox.warm_up();
+        net::io_context ioc;
+        std::vector<std::future<core::run_result>> results;
+        for (int i = 0; i < 6; ++i)
+            results.push_back(net::co_spawn(
+                ioc, sandbox.run("print(" + std::to_string(i) + " * 111)\n", {}, quick_limits()), net::use_future));
+        ioc.run();
+        for (int i = 0; i < 6; ++i) {
+            auto const result = results[static_cast<std::size_t>(i)].get();
+            CHECK(result.status == core::run_status::exited);
+            CHECK(result.stdout_bytes == std::to_string(i * 111) + "\n");
+        }
+        auto const stats = sandbox.warm_runs();
+        CHECK(stats.warm + stats.cold == 6);
+        CHECK(stats.warm >= 2);  // the two that waited, and refills that were ready in time
+        CHECK(stats.waiting == 2);
+        CHECK(stats.lost == 0);
     }
     CHECK(root.empty());
     CHECK(pyfun::test::own_children() == 0);
