@@ -4,6 +4,7 @@
 
 #include <boost/json/array.hpp>
 
+#include <cmath>
 #include <cstdio>
 #include <iomanip>
 #include <sstream>
@@ -16,10 +17,13 @@ namespace json = boost::json;
 namespace pyfun::bench {
 namespace {
 
+// Counts (requests, processes) print as whole numbers; measurements with two decimals or three digits.
 std::string number(double value)
 {
     char text[32];
-    if (value != 0 && (value >= 100000 || value < 0.01))
+    if (value == std::floor(value) && value < 100000)
+        std::snprintf(text, sizeof text, "%.0f", value);
+    else if (value != 0 && (value >= 100000 || value < 0.01))
         std::snprintf(text, sizeof text, "%.3g", value);
     else
         std::snprintf(text, sizeof text, value >= 100 ? "%.0f" : "%.2f", value);

@@ -1,9 +1,11 @@
 #include "session.hpp"
 
 #include "access_log.hpp"
+#include "wire_response.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
@@ -103,40 +105,6 @@ core::request to_core_request(http::request<http::string_body>&& message)
         req.headers.emplace(to_lower(field.name_string()), std::string{field.value()});
     req.body = std::move(message.body());
     return req;
-}
-
-// Framing is ours to set from what we really send; a handler's copy could contradict it.
-bool is_framing_header(std::string_view lower_name)
-{
-    return lower_name == "content-length" || lower_name == "transfer-encoding" ||
-           lower_name == "connection" || lower_name == "keep-alive" || lower_name == "upgrade";
-}
-
-// CR or LF in a header would let a handler bug split the response; such a header is dropped.
-bool is_safe_header_text(std::string_view text)
-{
-    return text.find_first_of(std::string_view{"\r\n\0", 3}) == std::string_view::npos;
-}
-
-http::response<http::string_body> to_beast_response(core::response&& res, unsigned version, bool keep_alive,
-                                                    bool head_request)
-{
-    http::response<http::string_body> out;
-    out.version(version);
-    out.result(res.status);
-    for (auto const& [name, value] : res.headers) {
-        if (!name.empty() && !is_framing_header(name) && is_safe_header_text(name) &&
-            is_safe_header_text(value))
-            out.insert(name, value);
-    }
-    bool const bodyless_status = res.status < 200 || res.status == 204 || res.status == 304;
-    if (!bodyless_status) {
-        out.content_length(res.body.size());  // a HEAD answer announces the length it does not send
-        if (!head_request)
-            out.body() = std::move(res.body);
-    }
-    out.keep_alive(keep_alive);
-    return out;
 }
 
 core::response failure_response(unsigned status, std::string_view message,
@@ -269,9 +237,9 @@ net::awaitable<bool> send_response(Stream& stream, core::response res, unsigned 
 {
     auto const status = res.status;
     auto const verdict = std::move(res.verdict);
-    auto message = to_beast_response(std::move(res), version, keep_alive, head_request);
+    auto const message = to_wire(std::move(res), version, keep_alive, head_request);
     beast::get_lowest_layer(stream).expires_after(shared.options.write_timeout);
-    auto [ec, written] = co_await http::async_write(stream, message, nothrow_awaitable);
+    auto [ec, written] = co_await net::async_write(stream, message.buffers(), nothrow_awaitable);
     shared.log(format_access_line(
         {info.method, info.path, status, milliseconds_since(info.started), verdict, conn.remote},
         std::chrono::system_clock::now()));
@@ -424,10 +392,9 @@ net::awaitable<void> refuse_connection(Stream stream, std::shared_ptr<session_sh
     log_event(*shared, "warning", "connection refused",
               {{"reason", "server busy: max_connections reached"}, {"remote", conn.remote}});
 
-    auto message =
-        to_beast_response(failure_response(503, "server busy", opts.error_headers), 11, false, false);
+    auto const message = to_wire(failure_response(503, "server busy", opts.error_headers), 11, false, false);
     beast::get_lowest_layer(stream).expires_after(opts.write_timeout);
-    auto [ec, written] = co_await http::async_write(stream, message, nothrow_awaitable);
+    auto [ec, written] = co_await net::async_write(stream, message.buffers(), nothrow_awaitable);
     if (!ec)
         co_await drain_input(stream, opts);
     co_await close_stream(stream, !ec, opts);
