@@ -18,7 +18,7 @@ memory_kb read_memory(pid_t pid);
 // the processes that map them), in kB; 0 when it is gone or unreadable.
 long read_pss_kb(pid_t pid);
 
-// Every live descendant of `pid` (children, their children, ...), from one scan of /proc.
+// Every descendant of `pid` (children, their children, ...): one scan of /proc per process found.
 std::vector<pid_t> descendants_of(pid_t pid);
 
 } // namespace pyfun::bench

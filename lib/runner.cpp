@@ -1,9 +1,10 @@
 #include "runner.hpp"
 
-#include "runner_child.hpp"
 #include "run_payload.hpp"
+#include "runner_child.hpp"
 #include "runner_reaper.hpp"
 #include "runner_start.hpp"
+#include "system_text.hpp"
 #include "warm_pool.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -33,6 +34,8 @@
 namespace pyfun::core {
 namespace {
 
+using detail::system_text;
+
 namespace net = boost::asio;
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
@@ -46,11 +49,6 @@ constexpr auto drain_deadline = 200ms;  // an escaped descendant may hold the pi
 constexpr auto reap_pause = 5ms;        // between reap rounds, while SIGKILLed processes die
 constexpr int reap_rounds = 100;        // a fork loop may still be spawning while we kill
 constexpr int status_attempts = 200;    // wait4 polls if the pidfd wait ended early (cancellation)
-
-std::string system_text(std::string_view what, int error_number)
-{
-    return std::string{what} + ": " + std::system_category().message(error_number);
-}
 
 milliseconds to_milliseconds(timeval const& t)
 {

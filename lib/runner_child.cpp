@@ -1,6 +1,7 @@
 #include "runner_child.hpp"
 
 #include "runner_reaper.hpp"
+#include "system_text.hpp"
 
 #include <fcntl.h>
 #include <sched.h>
@@ -183,11 +184,6 @@ pid_t start_child(child_plan const& plan)
 }
 
 using spawn_outcome = boost::system::result<child_process, std::string>;
-
-std::string system_text(std::string_view what, int error_number)
-{
-    return std::string{what} + ": " + std::system_category().message(error_number);
-}
 
 spawn_outcome failed(std::string_view what, int error_number)
 {

@@ -1,6 +1,7 @@
 #include "runner_start.hpp"
 
 #include "runner_reaper.hpp"
+#include "system_text.hpp"
 
 #include <poll.h>
 #include <signal.h>
@@ -120,11 +121,6 @@ child_request make_request(runner_options const& options, fs::path const& workdi
     request.arguments.emplace_back("--");
     request.arguments.insert(request.arguments.end(), command.begin(), command.end());
     return request;
-}
-
-std::string system_text(std::string_view what, int error_number)
-{
-    return std::string{what} + ": " + std::system_category().message(error_number);
 }
 
 // glibc 2.36's <sys/pidfd.h> lacks extern "C" for C++; the raw syscall is the same thing.

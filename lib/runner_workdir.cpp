@@ -1,6 +1,7 @@
 #include "runner_workdir.hpp"
 
 #include "runner_child.hpp"
+#include "system_text.hpp"
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -18,11 +19,6 @@ namespace fs = std::filesystem;
 constexpr std::size_t max_name_length = 255;  // NAME_MAX on Linux
 
 using folder_outcome = boost::system::result<work_folder, std::string>;
-
-std::string system_text(std::string_view what, int error_number)
-{
-    return std::string{what} + ": " + std::system_category().message(error_number);
-}
 
 // A program running as our own uid may leave folders it made unreadable (chmod 000); remove_all needs
 // to list them. Root does not care, so this only runs when a first removal failed.

@@ -1,5 +1,7 @@
 #include "sandbox_cgroup.hpp"
 
+#include "system_text.hpp"
+
 #include <fcntl.h>
 #include <linux/magic.h>
 #include <signal.h>
@@ -19,6 +21,8 @@
 
 namespace pyfun::core {
 namespace {
+
+using detail::system_text;
 
 namespace fs = std::filesystem;
 using prepare_result = boost::system::result<std::vector<std::string>, std::string>;
@@ -58,11 +62,6 @@ int write_file(fs::path const& path, std::string_view text) noexcept
     if (::write(fd.get(), text.data(), text.size()) != static_cast<ssize_t>(text.size()))
         return errno;
     return 0;
-}
-
-std::string system_text(std::string const& what, int error_number)
-{
-    return what + ": " + std::system_category().message(error_number);
 }
 
 prepare_result prepare_error(std::string text)

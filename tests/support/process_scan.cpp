@@ -53,7 +53,12 @@ int own_children()
 
 std::vector<int> own_child_pids()
 {
-    auto const self = std::to_string(::getpid());
+    return children_of(::getpid());
+}
+
+std::vector<int> children_of(int parent)
+{
+    auto const wanted = std::to_string(parent);
     std::vector<int> pids;
     for (auto const& folder : process_folders()) {
         auto const stat = read_file_or_empty((folder / "stat").string());
@@ -63,7 +68,7 @@ std::vector<int> own_child_pids()
         std::istringstream fields{stat.substr(close + 1)};
         std::string state, ppid;
         fields >> state >> ppid;
-        if (ppid == self)
+        if (ppid == wanted)
             pids.push_back(std::stoi(folder.filename().string()));
     }
     return pids;

@@ -15,4 +15,7 @@ bool process_mentions(std::string_view needle);
 int own_children();
 std::vector<int> own_child_pids();
 
+// The children of any process `parent`, zombies included, from one scan of /proc.
+std::vector<int> children_of(int parent);
+
 }  // namespace pyfun::test
